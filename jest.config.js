@@ -1,0 +1,11 @@
+/** Jest: TypeScript via SWC (fast, no type check; `npm run typecheck` does that). */
+const esmOnly = ['uuid', '@faker-js/faker'];
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
+  // These packages ship ESM only; SWC turns them into CommonJS for Jest.
+  transformIgnorePatterns: [`node_modules/(?!(${esmOnly.join('|')})/)`],
+  testTimeout: 30000,
+};
