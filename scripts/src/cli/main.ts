@@ -1,4 +1,20 @@
+/**
+ * `lexbridge`: the CLI. Each command lives in `commands/<name>.ts` and registers itself here,
+ * so areas of the engine add commands without touching each other.
+ */
 import { Command } from 'commander';
-const program = new Command('lexbridge');
-program.command('hello').action(() => console.log('hi'));
-program.parseAsync(process.argv);
+
+const program = new Command('lexbridge')
+  .description('Move a law firm from Clio, Actionstep or Perfect Portal into Dynamics 365 Sales, inside your own tenant.')
+  .showHelpAfterError();
+
+const registrations: ((program: Command) => void)[] = [
+  // one line per command module, e.g. (await import('./commands/sandbox')).register
+];
+
+for (const register of registrations) register(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.toString() : String(error));
+  process.exitCode = 1;
+});
