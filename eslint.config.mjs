@@ -12,5 +12,29 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // The pure core runs in the CLI and inside Dynamics (PCF controls): no Node-only imports.
+    files: [
+      'scripts/src/model/**/*.ts',
+      'scripts/src/mapping/**/*.ts',
+      'scripts/src/pipeline/plan.ts',
+      'scripts/src/pipeline/verify.ts',
+      'scripts/src/pipeline/rollback.ts',
+      'scripts/src/dataverse/client.ts',
+      'scripts/src/errors.ts',
+      'solution/src/schema/**/*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'http', 'https', 'net', 'crypto', 'stream', 'zlib'], message: 'Pure core: no Node-only imports (this code also runs inside Dynamics).' },
+            { group: ['better-sqlite3', 'undici', 'pino', 'commander', 'cli-progress', '@azure/msal-node'], message: 'Pure core: I/O libraries belong at the edges.' },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );
