@@ -182,6 +182,8 @@ export const contact = nativeTable({
     p('telephone1', 'Business Phone', text(50, 'phone')),
     p('mobilephone', 'Mobile Phone', text(50, 'phone')),
     p('birthdate', 'Birthday', dateOnly()),
+    p('nickname', 'Nickname', text(100)),
+    p('websiteurl', 'Website', text(200, 'url')),
     p('description', 'Description', memo(2000)),
     p('parentcustomerid', 'Company Name', lookup(CUSTOMER)),
     ...address(),
