@@ -42,12 +42,13 @@ export const PREFERRED_TABLE_ORDER: readonly string[] = [
 /** Default `organization.maxuploadfilesize`: 5 MB, measured on the Base64 text (reference/notes/solution-format.md). */
 export const DEFAULT_MAX_UPLOAD_FILE_SIZE = 5_242_880;
 
-export type PlanPhase = 'write' | 'link' | 'state';
+export type PlanPhase = 'write' | 'link' | 'state' | 'delete';
 
 /**
  * One batch. `write` upserts columns and the lookups whose targets load earlier; `link` sets
  * the lookups deferred by self-references and cycles; `state` moves rows to a non-default
- * statecode/statuscode after they exist (the documented way: an update, or a message).
+ * statecode/statuscode after they exist (the documented way: an update, or a message);
+ * `delete` removes rows (rollback), in reverse load order.
  */
 export interface PlanStep {
   index: number;
@@ -86,6 +87,8 @@ export interface PlanOptions {
   maxUploadFileSize?: number;
   /** Where an oversized document stays (its source URL); without one the document is an issue. */
   documentUrl?: (op: TargetOp) => string | undefined;
+  /** Rows to delete after everything else (rollback): ops with no columns, in reverse load order. */
+  deletes?: readonly TargetOp[];
 }
 
 /**
@@ -239,14 +242,19 @@ export function buildPlan(input: readonly TargetOp[], options: PlanOptions = {})
     if (needsStateStep) push(states, op.table, { table: op.table, targetKey: op.targetKey, sourceKey: op.sourceKey, id: op.id, ...(op.preExisting ? { preExisting: true } : {}), columns: {}, lookups: {}, state });
   }
 
-  const tableOrder = order.filter((t) => writes.has(t));
+  const deletes = new Map<string, TargetOp[]>();
+  for (const d of [...(options.deletes ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1))) push(deletes, d.table, { ...d, columns: {}, lookups: {} });
+  const tableOrder = order.filter((t) => writes.has(t) || deletes.has(t));
   const steps: PlanStep[] = [];
   for (const [phase, byTable] of [['write', writes], ['link', links], ['state', states]] as const) {
     for (const table of tableOrder) {
       for (const batch of chunk(byTable.get(table) ?? [], batchSize)) steps.push({ index: steps.length, phase, table, ops: batch });
     }
   }
-  const rowsPerTable = Object.fromEntries(tableOrder.map((t) => [t, writes.get(t)!.length]));
+  for (const table of [...order].reverse()) {
+    for (const batch of chunk(deletes.get(table) ?? [], batchSize)) steps.push({ index: steps.length, phase: 'delete', table, ops: batch });
+  }
+  const rowsPerTable = Object.fromEntries(tableOrder.map((t) => [t, (writes.get(t)?.length ?? 0) + (deletes.get(t)?.length ?? 0)]));
   const body = { batchSize, steps, issues, flaggedDocuments };
   return deepFreeze({
     tableOrder,
@@ -284,7 +292,7 @@ export function renderPlan(plan: Plan): string {
   lines.push('Load order:');
   plan.tableOrder.forEach((table, i) => {
     const count = (phase: PlanPhase) => plan.steps.filter((s) => s.table === table && s.phase === phase).reduce((n, s) => n + s.ops.length, 0);
-    const extra = [count('link') ? `${count('link')} linked after` : '', count('state') ? `${count('state')} state changes` : ''].filter(Boolean);
+    const extra = [count('link') ? `${count('link')} linked after` : '', count('state') ? `${count('state')} state changes` : '', count('delete') ? `${count('delete')} deleted` : ''].filter(Boolean);
     lines.push(`  ${String(i + 1).padStart(2)}. ${table.padEnd(28)} ${String(plan.rowsPerTable[table]).padStart(7)} rows${extra.length ? ` (${extra.join(', ')})` : ''}`);
   });
   if (plan.deferredLookups.length) lines.push('', `Set in a second pass (self-references and cycles): ${plan.deferredLookups.join(', ')}`);

@@ -1,0 +1,231 @@
+/**
+ * The loader: executes a frozen plan through a `DataverseClient`, step by step, journaling as it
+ * goes. Per write step: find which rows already exist and journal their before-images (read
+ * before writing), upsert by primary key, journal every result and checkpoint. Data errors are
+ * recorded against the record and the run goes on; transient errors are retried by the client,
+ * and if they persist the run stops before the step's checkpoint so the next start resumes there.
+ */
+import type { DataverseClient, RowResult, UpsertItem } from '../dataverse/client';
+import { LexError } from '../errors';
+import type { Journal, OperationAction, OperationRecord } from '../journal/journal';
+import type { TargetOp } from '../mapping/target-op';
+import { schema as defaultSchema } from '../../../solution/src/schema';
+import type { SolutionSchema, TableDef } from '../../../solution/src/schema';
+import type { Plan, PlanStep } from './plan';
+import { LOOKUP_TABLE_ANNOTATION, lookupProperty, rowReference, selectFor, tableOf, upsertBody, type Row } from './row-body';
+
+/** What the loader needs of a journal (the SQLite one in the CLI). */
+export type LoadJournal = Pick<Journal, 'savePlan' | 'prepared' | 'prepare' | 'completeStep' | 'doneSteps'>;
+
+export interface LoadProgress {
+  stepsDone: number;
+  stepsTotal: number;
+  opsDone: number;
+  opsTotal: number;
+  step: PlanStep;
+}
+
+export interface LoadOptions {
+  client: DataverseClient;
+  journal: LoadJournal;
+  schema?: SolutionSchema;
+  /** Ctrl-C: stop after the current step's checkpoint. */
+  signal?: AbortSignal;
+  onProgress?: (progress: LoadProgress) => void;
+  /** Ids per existence query: the ids go in the URL (32 KB limit). */
+  existenceChunk?: number;
+}
+
+export interface LoadResult {
+  status: 'completed' | 'stopped';
+  stepsRun: number;
+  stepsSkipped: number;
+  failedOps: number;
+}
+
+/** Step index the journal uses for ops the plan left out. */
+export const PLAN_ISSUES_STEP = -1;
+
+type StepResult = Omit<OperationRecord, 'step' | 'at'>;
+
+function isTransient(error: unknown): boolean {
+  return error instanceof LexError && error.transient;
+}
+
+function errorFields(error: unknown): { errorCode: string; errorMessage: string } {
+  if (error instanceof LexError) return { errorCode: error.code, errorMessage: `${error.message}. Fix: ${error.fix}` };
+  return { errorCode: 'LEX_LOAD_UNEXPECTED', errorMessage: error instanceof Error ? error.message : String(error) };
+}
+
+function interrupted(step: PlanStep, cause: unknown): LexError {
+  return new LexError({
+    code: 'LEX_LOAD_INTERRUPTED',
+    message: `Step ${step.index} (${step.phase} ${step.table}) could not reach Dataverse after retries`,
+    fix: 'Check the connection and service protection limits, then run the same command again: it resumes from the last checkpoint.',
+    transient: true,
+    cause,
+  });
+}
+
+export async function executePlan(plan: Plan, options: LoadOptions): Promise<LoadResult> {
+  const { client, journal } = options;
+  const from = options.schema ?? defaultSchema;
+  journal.savePlan(plan);
+  const done = journal.doneSteps();
+  if (!done.has(PLAN_ISSUES_STEP) && plan.issues.length) {
+    journal.completeStep(
+      PLAN_ISSUES_STEP,
+      plan.issues.map((i) => ({ table: '', targetKey: i.targetKey, sourceKey: i.sourceKey, targetId: '', action: 'planned', status: 'failed', errorCode: i.code, errorMessage: `${i.message}. Fix: ${i.fix}` })),
+    );
+  }
+  const opsTotal = plan.steps.reduce((n, s) => n + s.ops.length, 0);
+  let opsDone = 0;
+  let stepsRun = 0;
+  let stepsSkipped = 0;
+  let failedOps = 0;
+  for (const step of plan.steps) {
+    if (done.has(step.index)) {
+      stepsSkipped++;
+      opsDone += step.ops.length;
+      continue;
+    }
+    if (options.signal?.aborted) return { status: 'stopped', stepsRun, stepsSkipped, failedOps };
+    const results = await runStep(step, client, journal, from, options.existenceChunk ?? 100);
+    journal.completeStep(step.index, results);
+    failedOps += results.filter((r) => r.status === 'failed').length;
+    stepsRun++;
+    opsDone += step.ops.length;
+    options.onProgress?.({ stepsDone: stepsRun + stepsSkipped, stepsTotal: plan.steps.length, opsDone, opsTotal, step });
+  }
+  return { status: 'completed', stepsRun, stepsSkipped, failedOps };
+}
+
+async function runStep(step: PlanStep, client: DataverseClient, journal: LoadJournal, from: SolutionSchema, existenceChunk: number): Promise<StepResult[]> {
+  const table = tableOf(step.table, from);
+  try {
+    switch (step.phase) {
+      case 'write': {
+        const existed = journal.prepared(step.index) ?? (await prepareStep(step, table, client, journal, from, existenceChunk));
+        return await upsertStep(step, client, (op) => upsertBody(op, { isNew: !existed.get(op.id), schema: from }), (op) => (existed.get(op.id) ? 'updated' : 'created'));
+      }
+      case 'link':
+        return await upsertStep(step, client, (op) => upsertBody(op, { isNew: false, schema: from }), () => 'linked');
+      case 'state':
+        return await stateStep(step, table, client, from);
+      case 'delete':
+        return await deleteStep(step, client);
+    }
+  } catch (error) {
+    if (isTransient(error)) throw interrupted(step, error);
+    throw error;
+  }
+}
+
+/**
+ * Reads which of the step's rows exist, with their current values, and journals both before
+ * anything is written. Polymorphic lookups are kept with the table they point at, so the
+ * before-image can be written back exactly.
+ */
+async function prepareStep(step: PlanStep, table: TableDef, client: DataverseClient, journal: LoadJournal, from: SolutionSchema, existenceChunk: number): Promise<Map<string, boolean>> {
+  const ids = step.ops.map((op) => op.id);
+  const found = new Map<string, Row>();
+  for (let i = 0; i < ids.length; i += existenceChunk) {
+    const part = ids.slice(i, i + existenceChunk);
+    const filter = `Microsoft.Dynamics.CRM.In(PropertyName='${table.primaryIdColumn}',PropertyValues=[${part.map((id) => `"${id}"`).join(',')}])`;
+    for await (const page of client.query(step.table, { select: selectFor(table), filter, pageSize: 5000 })) {
+      for (const row of page) {
+        const id = String(row[table.primaryIdColumn]).toLowerCase();
+        found.set(id, row);
+      }
+    }
+  }
+  const images: { id: string; row: Row }[] = [];
+  for (const [id, row] of found) images.push({ id, row: await withLookupTables(table, row, client, from) });
+  const existence = new Map(ids.map((id) => [id, found.has(id.toLowerCase())]));
+  journal.prepare(step.index, step.table, existence, images);
+  return existence;
+}
+
+/** Adds the `lookuplogicalname` annotation to polymorphic lookups that lack it, by finding the row. */
+async function withLookupTables(table: TableDef, row: Row, client: DataverseClient, from: SolutionSchema): Promise<Row> {
+  const image: Row = { ...row };
+  delete image['@odata.etag'];
+  for (const column of table.columns) {
+    if (column.type.kind !== 'lookup' || column.type.targets.length < 2) continue;
+    const property = lookupProperty(column.logicalName);
+    const id = image[property];
+    if (typeof id !== 'string' || typeof image[`${property}${LOOKUP_TABLE_ANNOTATION}`] === 'string') continue;
+    for (const target of column.type.targets) {
+      const targetDef = tableOf(target, from);
+      const hit = await client.retrieve(target, id, { select: [targetDef.primaryIdColumn] });
+      if (hit) {
+        image[`${property}${LOOKUP_TABLE_ANNOTATION}`] = target;
+        break;
+      }
+    }
+  }
+  return image;
+}
+
+async function upsertStep(step: PlanStep, client: DataverseClient, body: (op: TargetOp) => Row, action: (op: TargetOp) => OperationAction): Promise<StepResult[]> {
+  const items: UpsertItem[] = step.ops.map((op) => ({ key: op.id, row: body(op), recordKey: op.sourceKey }));
+  let results = await client.upsertMany(step.table, items);
+  // Bulk writes are all-or-nothing on standard tables: one bad row fails its neighbours. Write the
+  // failed ones alone, so only the bad rows are recorded as failed.
+  const failed = results.map((r, i) => (r.ok ? -1 : i)).filter((i) => i >= 0);
+  if (failed.length > 1) {
+    results = [...results];
+    for (const i of failed) results[i] = (await client.upsertMany(step.table, [items[i]!]))[0]!;
+  }
+  return step.ops.map((op, i) => toRecord(op, action(op), results[i]));
+}
+
+function toRecord(op: TargetOp, action: OperationAction, result: RowResult | undefined): StepResult {
+  const base = { table: op.table, targetKey: op.targetKey, sourceKey: op.sourceKey, targetId: op.id, action };
+  if (!result) return { ...base, status: 'failed', errorCode: 'LEX_LOAD_NO_RESULT', errorMessage: 'The client returned no result for this row' };
+  if (result.ok) return { ...base, status: 'ok' };
+  if (result.error.transient) throw result.error;
+  return { ...base, status: 'failed', ...errorFields(result.error) };
+}
+
+/**
+ * Non-default states: a plain update of statecode/statuscode, except where the platform needs
+ * a message (opportunity Won/Lost, incident Resolved).
+ */
+async function stateStep(step: PlanStep, table: TableDef, client: DataverseClient, from: SolutionSchema): Promise<StepResult[]> {
+  const plain = step.ops.filter((op) => !table.statesNeedingMessage?.[op.state!.statecode]);
+  const byMessage = step.ops.filter((op) => table.statesNeedingMessage?.[op.state!.statecode]);
+  const results = new Map<TargetOp, StepResult>();
+  const updates = await client.upsertMany(step.table, plain.map((op) => ({ key: op.id, row: { statecode: op.state!.statecode, statuscode: op.state!.statuscode }, recordKey: op.sourceKey })));
+  plain.forEach((op, i) => results.set(op, toRecord(op, 'state', updates[i])));
+  for (const op of byMessage) {
+    const message = table.statesNeedingMessage![op.state!.statecode]!;
+    try {
+      await client.execute(message, stateMessageBody(message, op, from));
+      results.set(op, toRecord(op, 'state', { ok: true, recordKey: op.sourceKey }));
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      results.set(op, { table: op.table, targetKey: op.targetKey, sourceKey: op.sourceKey, targetId: op.id, action: 'state', status: 'failed', ...errorFields(error) });
+    }
+  }
+  return step.ops.map((op) => results.get(op)!);
+}
+
+/** Request bodies as Microsoft Learn documents WinOpportunity, LoseOpportunity and CloseIncident. */
+function stateMessageBody(message: string, op: TargetOp, from: SolutionSchema): Row {
+  const status = op.state!.statuscode;
+  if (message === 'CloseIncident') {
+    return { IncidentResolution: { subject: 'Closed by Lexbridge migration', 'incidentid@odata.bind': rowReference('incident', op.id, from) }, Status: status };
+  }
+  return { OpportunityClose: { subject: 'Closed by Lexbridge migration', 'opportunityid@odata.bind': rowReference('opportunity', op.id, from) }, Status: status };
+}
+
+async function deleteStep(step: PlanStep, client: DataverseClient): Promise<StepResult[]> {
+  const results = await client.deleteMany(step.table, step.ops.map((op) => op.id));
+  return step.ops.map((op, i) => {
+    const result = results[i];
+    // Already gone (a resumed rollback deleted it before the crash): the goal is reached.
+    if (result && !result.ok && result.error.status === 404) return toRecord(op, 'deleted', { ok: true, recordKey: op.sourceKey });
+    return toRecord(op, 'deleted', result);
+  });
+}

@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Journal } from '../../scripts/src/journal/journal';
+import { rowId } from '../../scripts/src/mapping/target-op';
+import { executePlan } from '../../scripts/src/pipeline/load';
+import { buildPlan } from '../../scripts/src/pipeline/plan';
+import { op, smallFirm, USER_ID } from './fixtures';
+import { MemoryClient } from './memory-client';
+
+describe('executePlan', () => {
+  let root: string;
+  let n = 0;
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'lex-load-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const journal = () => Journal.create(root, { runId: `run-${++n}`, mode: 'full', source: 'clio', environment: 'memory', profileVersion: 1, profileHash: 'p', planHash: null, watermark: null, parentRunId: null });
+
+  it('loads every table in order, binds lookups by id, links the cycle, sets non-default states', async () => {
+    const client = new MemoryClient();
+    const j = journal();
+    const result = await executePlan(buildPlan(smallFirm(), { batchSize: 2 }), { client, journal: j });
+    expect(result).toEqual({ status: 'completed', stepsRun: 8, stepsSkipped: 0, failedOps: 0 });
+
+    const account = client.row('account', rowId('clio:contact:1'))!;
+    expect(account.values.primarycontactid).toBe(rowId('clio:contact:2'));
+    expect(account.lookupTables.primarycontactid).toBe('contact');
+    const contact = client.row('contact', rowId('clio:contact:2'))!;
+    expect(contact.lookupTables.parentcustomerid).toBe('account');
+    const matter = client.row('lex_matter', rowId('clio:matter:10'))!;
+    expect(matter.values).toMatchObject({ lex_matternumber: '00010', ownerid: USER_ID, statecode: 1, statuscode: 2 });
+    expect(j.operations().every((o) => o.status === 'ok')).toBe(true);
+    expect(j.operations().filter((o) => o.action === 'created')).toHaveLength(6);
+  });
+
+  it('sends overriddencreatedon on create only', async () => {
+    const client = new MemoryClient();
+    const created = op('account', 'clio:contact:50', { name: 'Old Firm', lex_originalcreatedon: '2015-03-01T00:00:00Z' });
+    await executePlan(buildPlan([created]), { client, journal: journal() });
+    expect(client.row('account', created.id)!.values.overriddencreatedon).toBe('2015-03-01T00:00:00Z');
+
+    const existing = op('account', 'clio:contact:51', { name: 'Hand Made', lex_originalcreatedon: '2015-03-01T00:00:00Z' });
+    client.seed('account', existing.id, { name: 'Hand made by the firm' });
+    await executePlan(buildPlan([existing]), { client, journal: journal() });
+    expect(client.row('account', existing.id)!.values.overriddencreatedon).toBeUndefined();
+  });
+
+  it('journals the before-image of a pre-existing row before writing, and marks it updated', async () => {
+    const client = new MemoryClient();
+    const matched = { ...op('contact', 'clio:contact:2', { firstname: 'Ada', lastname: 'Lovelace' }), id: 'aaaaaaaa-0000-4000-8000-000000000001', preExisting: true };
+    client.seed('account', 'bbbbbbbb-0000-4000-8000-000000000002', { name: 'Firm-made account' });
+    client.seed('contact', matched.id, { firstname: 'A.', lastname: 'Lovelace', emailaddress1: 'old@example.com' }, { parentcustomerid: { table: 'account', id: 'bbbbbbbb-0000-4000-8000-000000000002' } });
+    const j = journal();
+    await executePlan(buildPlan([matched]), { client, journal: j });
+    const [image] = j.beforeImages();
+    expect(image).toMatchObject({ table: 'contact', id: matched.id, row: { firstname: 'A.', emailaddress1: 'old@example.com', _parentcustomerid_value: 'bbbbbbbb-0000-4000-8000-000000000002', '_parentcustomerid_value@Microsoft.Dynamics.CRM.lookuplogicalname': 'account' } });
+    expect(j.operations()[0]).toMatchObject({ action: 'updated', status: 'ok' });
+    expect(client.row('contact', matched.id)!.values.firstname).toBe('Ada');
+  });
+
+  it('records a data error against its record only, and the run goes on', async () => {
+    const client = new MemoryClient();
+    client.reject = (_table, row) => (row.lastname === 'Bad' ? 'A validation error occurred: lastname' : undefined);
+    const ops = [op('contact', 'clio:contact:1', { lastname: 'Good' }), op('contact', 'clio:contact:2', { lastname: 'Bad' }), op('contact', 'clio:contact:3', { lastname: 'Fine' })];
+    const j = journal();
+    j.setExtracted({ contact: 3 });
+    const result = await executePlan(buildPlan(ops), { client, journal: j });
+    expect(result.failedOps).toBe(1);
+    expect(client.row('contact', rowId('clio:contact:3'))).toBeDefined();
+    const failed = j.operations().filter((o) => o.status === 'failed');
+    expect(failed).toEqual([expect.objectContaining({ sourceKey: 'clio:contact:2', errorCode: 'LEX_DATAVERSE_REJECTED' })]);
+    expect(j.accounting()).toEqual([{ entity: 'contact', extracted: 3, loaded: 2, skipped: 0, failed: 1, holds: true }]);
+  });
+
+  it('journals ops the plan left out as failed records', async () => {
+    const j = journal();
+    await executePlan(buildPlan([op('lex_nonsense', 'clio:thing:1')]), { client: new MemoryClient(), journal: j });
+    expect(j.operations()).toEqual([expect.objectContaining({ sourceKey: 'clio:thing:1', status: 'failed', errorCode: 'LEX_PLAN_UNKNOWN_TABLE', step: -1 })]);
+  });
+
+  it('stops on a persistent transient error before the checkpoint, and resumes to the same end state', async () => {
+    const plan = buildPlan(smallFirm(), { batchSize: 1 });
+    const reference = new MemoryClient();
+    await executePlan(plan, { client: reference, journal: journal() });
+
+    for (const killAt of [1, 3, 6, 8]) {
+      const client = new MemoryClient();
+      const j = journal();
+      client.transientFailures = 0;
+      // Let killAt-1 writes through, then the connection drops for good.
+      const original = client.upsertMany.bind(client);
+      let calls = 0;
+      client.upsertMany = async (table, items) => {
+        if (++calls === killAt) client.transientFailures = 1;
+        return original(table, items);
+      };
+      await expect(executePlan(plan, { client, journal: j })).rejects.toMatchObject({ code: 'LEX_LOAD_INTERRUPTED', transient: true });
+      client.upsertMany = original;
+      const resumed = await executePlan(plan, { client, journal: Journal.open(root, j.meta().runId) });
+      expect(resumed.status).toBe('completed');
+      expect(resumed.stepsSkipped).toBe(killAt - 1);
+      expect(client.snapshot()).toEqual(reference.snapshot());
+      expect(j.operations().filter((o) => o.action === 'created')).toHaveLength(6);
+    }
+  });
+
+  it('keeps created-vs-updated right when a step is re-run after a write that landed before the crash', async () => {
+    const plan = buildPlan([op('account', 'clio:contact:1', { name: 'Acme' })]);
+    const client = new MemoryClient();
+    const j = journal();
+    const original = client.upsertMany.bind(client);
+    client.upsertMany = async (table, items) => {
+      await original(table, items); // the write lands…
+      throw new (await import('../../scripts/src/dataverse/errors')).DataverseError({ status: 0, message: 'connection dropped' }); // …but the answer is lost
+    };
+    await expect(executePlan(plan, { client, journal: j })).rejects.toMatchObject({ code: 'LEX_LOAD_INTERRUPTED' });
+    client.upsertMany = original;
+    await executePlan(plan, { client, journal: j });
+    expect(j.operations()).toEqual([expect.objectContaining({ action: 'created', status: 'ok' })]);
+    expect(j.beforeImages()).toEqual([]);
+  });
+
+  it('stops cleanly at a checkpoint when aborted', async () => {
+    const controller = new AbortController();
+    const j = journal();
+    const result = await executePlan(buildPlan(smallFirm(), { batchSize: 1 }), {
+      client: new MemoryClient(),
+      journal: j,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.stepsDone === 2) controller.abort();
+      },
+    });
+    expect(result).toMatchObject({ status: 'stopped', stepsRun: 2 });
+    expect(j.doneSteps()).toEqual(new Set([0, 1]));
+  });
+});
