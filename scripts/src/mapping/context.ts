@@ -1,0 +1,128 @@
+/**
+ * Builds the `MappingContext` from what pre-flight learned: the extracted records (users,
+ * practice areas, custom fields, which row each record lands in) and the Dynamics users. Pure:
+ * the CLI reads staging and Dataverse, then hands the data here.
+ */
+import { primaryTarget, SETUP_KEYS, type CustomFieldEntry, type MappableRecord, type MappingContext } from './engine';
+import type { Profile } from './profile';
+import { rowId } from './target-op';
+
+/** A Dynamics user as pre-flight reads it (`systemusers?$select=systemuserid,internalemailaddress,isdisabled`). */
+export interface SystemUser {
+  systemuserid: string;
+  internalemailaddress?: string | null;
+  isdisabled?: boolean;
+  fullname?: string;
+}
+
+export interface ContextInput {
+  profile: Profile;
+  /** Every extracted record (iterated twice: once to index, once by the caller to map). */
+  records: Iterable<MappableRecord>;
+  systemUsers: readonly SystemUser[];
+  /** Target key → id of a row that already exists in Dynamics. */
+  preExisting?: ReadonlyMap<string, string>;
+}
+
+/** Records kept whole because others read fields through them (`practiceAreaRef->name`). */
+const KEPT_TYPES = new Set(['user', 'practice_area', 'custom_field_definition']);
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export interface UserResolution {
+  /** Source user key → systemuserid (enabled users matched by email). */
+  resolved: Map<string, string>;
+  unmatched: MappableRecord[];
+  disabled: { user: MappableRecord; systemUser: SystemUser }[];
+  fallbackOwnerId?: string;
+  fallbackProblem?: string;
+}
+
+export function resolveUsers(sourceUsers: readonly MappableRecord[], systemUsers: readonly SystemUser[], fallbackOwnerEmail?: string): UserResolution {
+  const byEmail = new Map<string, SystemUser>();
+  for (const u of systemUsers) if (u.internalemailaddress) byEmail.set(normaliseEmail(u.internalemailaddress), u);
+  const result: UserResolution = { resolved: new Map(), unmatched: [], disabled: [] };
+  for (const user of sourceUsers) {
+    const email = typeof user['email'] === 'string' ? normaliseEmail(user['email']) : undefined;
+    const match = email ? byEmail.get(email) : undefined;
+    if (!match) result.unmatched.push(user);
+    else if (match.isdisabled) result.disabled.push({ user, systemUser: match });
+    else result.resolved.set(user.sourceKey, match.systemuserid);
+  }
+  if (fallbackOwnerEmail) {
+    const fallback = byEmail.get(normaliseEmail(fallbackOwnerEmail));
+    if (!fallback) result.fallbackProblem = `fallback owner ${fallbackOwnerEmail} is not a Dynamics user`;
+    else if (fallback.isdisabled) result.fallbackProblem = `fallback owner ${fallbackOwnerEmail} is disabled in Dynamics`;
+    else result.fallbackOwnerId = fallback.systemuserid;
+  }
+  return result;
+}
+
+export interface BuiltContext {
+  context: MappingContext;
+  users: UserResolution;
+  /** Source key → primary row, for orphan checks and counts. */
+  targets: Map<string, { table: string; id: string; preExisting?: boolean }>;
+}
+
+export function createContext(input: ContextInput): BuiltContext {
+  const kept = new Map<string, MappableRecord>();
+  const customValues: MappableRecord[] = [];
+  const all: MappableRecord[] = [];
+  for (const record of input.records) {
+    if (KEPT_TYPES.has(record.type)) kept.set(record.sourceKey, record);
+    if (record.type === 'custom_field_value') customValues.push(record);
+    all.push(record);
+  }
+  const users = resolveUsers(
+    [...kept.values()].filter((r) => r.type === 'user'),
+    input.systemUsers,
+    input.profile.owners.fallbackOwnerEmail,
+  );
+  const customFields = new Map<string, CustomFieldEntry[]>();
+  for (const v of customValues) {
+    const parent = v['parentRef'];
+    const definition = kept.get(String(v['fieldRef']));
+    if (typeof parent !== 'string' || !definition) continue;
+    let list = customFields.get(parent);
+    if (!list) customFields.set(parent, (list = []));
+    list.push({ name: String(definition['name']), value: v['value'] });
+  }
+  const preExisting = input.preExisting ?? new Map<string, string>();
+  const targets = new Map<string, { table: string; id: string; preExisting?: boolean }>();
+  const context: MappingContext = {
+    record: (key) => kept.get(key),
+    target: (key) => targets.get(key),
+    user: (key) => users.resolved.get(key),
+    ...(users.fallbackOwnerId ? { fallbackOwnerId: users.fallbackOwnerId } : {}),
+    customFields: (key) => customFields.get(key) ?? [],
+    preExisting: (key) => preExisting.get(key),
+  };
+  // Index every record's primary row once, so lookups bind without a second pass per record.
+  for (const record of all) {
+    const primary = primaryTarget(record, input.profile, context);
+    if (!primary) continue;
+    const existing = preExisting.get(primary.targetKey);
+    targets.set(record.sourceKey, existing ? { table: primary.table, id: existing, preExisting: true } : { table: primary.table, id: rowId(primary.targetKey) });
+  }
+  return { context, users, targets };
+}
+
+/** Rows every run needs once: connection roles for participants, the price list for invoices, the fallback client. */
+export function setupOps(profile: Profile): import('./target-op').TargetOp[] {
+  const ops: import('./target-op').TargetOp[] = [];
+  const roles = new Set(Object.values(profile.connectionRoles));
+  for (const name of roles) {
+    const targetKey = SETUP_KEYS.connectionRole(name);
+    ops.push({ table: 'connectionrole', targetKey, sourceKey: 'lexbridge:profile', id: rowId(targetKey), columns: { name }, lookups: {} });
+  }
+  if (Object.values(profile.entities).some((e) => e.targets.some((t) => t.table === 'invoice'))) {
+    ops.push({ table: 'pricelevel', targetKey: SETUP_KEYS.priceList, sourceKey: 'lexbridge:profile', id: rowId(SETUP_KEYS.priceList), columns: { name: 'Lexbridge Migration' }, lookups: {} });
+  }
+  if (profile.fallbackClient) {
+    ops.push({ table: 'account', targetKey: SETUP_KEYS.fallbackClient, sourceKey: 'lexbridge:profile', id: rowId(SETUP_KEYS.fallbackClient), columns: { name: profile.fallbackClient.name }, lookups: {} });
+  }
+  return ops;
+}

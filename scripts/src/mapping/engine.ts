@@ -1,0 +1,608 @@
+/**
+ * The mapping engine: `mapRecord(record, profile, context)` turns one canonical record into the
+ * target operations the profile describes. Pure and allocation-light: a profile is compiled
+ * once (paths split, converters built from the schema's column types) and reused for every
+ * record. Bad data never throws: it becomes a LexError on the record, naming the field and why.
+ *
+ * A row fails (is left out) when a required value or lookup is missing or its status has no
+ * map; an optional column whose value cannot be converted is left out of the row and reported.
+ */
+import { schema as defaultSchema, type SolutionSchema, type TableDef, findColumn } from '../../../solution/src/schema';
+import { LexError } from '../errors';
+import { converterFor, isEmpty, Rejection, type Converter } from './convert';
+import type { Condition, FieldMap, LookupMap, Profile, StatusValue, TargetMap } from './profile';
+import { rowId, type ColumnValue, type LookupValue, type TargetOp } from './target-op';
+
+/** What the engine needs from a canonical record (the model's records all have this). */
+export interface MappableRecord {
+  type: string;
+  sourceKey: string;
+  key: { system: string; type: string; id: string };
+  updatedAt?: string;
+  sourceUrl?: string;
+  raw?: unknown;
+  [field: string]: unknown;
+}
+
+export interface CustomFieldEntry {
+  name: string;
+  value: unknown;
+}
+
+/** Everything outside the record that mapping needs; built by `createContext` (context.ts). */
+export interface MappingContext {
+  /** Another source record by key (practice areas, users), for `ref->field` paths. */
+  record(sourceKey: string): MappableRecord | undefined;
+  /** The row a source record maps to first (clients: account or contact), or a pre-existing match. */
+  target(sourceKey: string): { table: string; id: string; preExisting?: boolean } | undefined;
+  /** A source user's systemuserid, when an enabled Dynamics user has the same email. */
+  user(userSourceKey: string): string | undefined;
+  fallbackOwnerId?: string;
+  /** Custom field values of a record, by field name. */
+  customFields(parentSourceKey: string): readonly CustomFieldEntry[];
+  /** Id of a row that existed before the migration, matched in pre-flight. */
+  preExisting(targetKey: string): string | undefined;
+}
+
+export interface MapResult {
+  ops: TargetOp[];
+  errors: LexError[];
+  /** Why the record gives no row of its own (users are resolved, not migrated). */
+  skipped?: string;
+}
+
+/** Target keys of the rows a profile sets up once (connection roles, price list, fallback client). */
+export const SETUP_KEYS = {
+  priceList: 'lexbridge:pricelevel:migration',
+  fallbackClient: 'lexbridge:account:fallback-client',
+  connectionRole: (name: string) => `lexbridge:connectionrole:${name.toLowerCase()}`,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Compilation
+
+type Getter = (record: MappableRecord, item: unknown, context: MappingContext) => unknown;
+
+interface CompiledColumn {
+  column: string;
+  get: Getter;
+  map: FieldMap;
+  convert: Converter;
+}
+
+interface CompiledLookup {
+  column: string;
+  spec: LookupMap;
+  get?: Getter;
+  targets: readonly string[];
+}
+
+interface CompiledTarget {
+  spec: TargetMap;
+  table: TableDef;
+  suffix: string;
+  when?: (record: MappableRecord, context: MappingContext) => boolean;
+  each?: Getter;
+  columns: CompiledColumn[];
+  lookups: CompiledLookup[];
+  owner?: Getter;
+  status?: { get: Getter; values: Map<string, StatusValue>; map: string; column?: string; convert?: Converter; from: string };
+  customFields?: { json?: Converter; explicit: Map<string, { column: string; convert: Converter }> };
+  provenance: boolean;
+  sourceSystem: Converter | undefined;
+  snapshotMax: number;
+}
+
+export interface CompiledProfile {
+  profile: Profile;
+  entities: Map<string, CompiledTarget[]>;
+  projections?: { field: Getter; byArea: Map<string, readonly string[]>; fallback: readonly string[] };
+  roles: Map<string, string>;
+}
+
+const SOURCE_SYSTEM_LABEL: Record<string, string> = { clio: 'Clio', actionstep: 'Actionstep', perfectportal: 'Perfect Portal' };
+
+function profileError(profile: Profile, where: string, message: string): LexError {
+  return new LexError({
+    code: 'LEX_PROFILE_INVALID',
+    message: `Profile "${profile.name}": ${message}`,
+    fix: 'Correct the profile: targets and columns must exist in solution/src/schema (see docs/mapping.md).',
+    location: { field: where },
+  });
+}
+
+/**
+ * `a.b.c`, `$item.x`, `$sourceKey`, `ref->field` (follow a source-key reference to another
+ * record), `a|b` (the first of them that has a value).
+ */
+export function compilePath(path: string): Getter {
+  if (path.includes('|')) {
+    const alternatives = path.split('|').map((p) => compilePath(p.trim()));
+    return (record, item, context) => {
+      for (const get of alternatives) {
+        const v = get(record, item, context);
+        if (!isEmpty(v)) return v;
+      }
+      return undefined;
+    };
+  }
+  const [head, ...derefs] = path.split('->');
+  const base = compileDirect(head!);
+  if (derefs.length === 0) return base;
+  const rest = derefs.map((d) => d.split('.'));
+  return (record, item, context) => {
+    let value = base(record, item, context);
+    for (const parts of rest) {
+      if (typeof value !== 'string') return undefined;
+      const other = context.record(value);
+      if (!other) return undefined;
+      value = walk(other, parts);
+    }
+    return value;
+  };
+}
+
+function walk(value: unknown, parts: readonly string[]): unknown {
+  let current = value;
+  for (const part of parts) {
+    if (current === null || current === undefined || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+function compileDirect(path: string): Getter {
+  switch (path) {
+    case '$sourceKey':
+      return (r) => r.sourceKey;
+    case '$sourceId':
+      return (r) => r.key.id;
+    case '$updatedAt':
+      return (r) => r.updatedAt;
+    case '$raw':
+      return (r) => r.raw;
+    case '$item':
+      return (_r, item) => item;
+  }
+  if (path.startsWith('$item.')) {
+    const parts = path.slice(6).split('.');
+    return (_r, item) => walk(item, parts);
+  }
+  const parts = path.split('.');
+  if (parts.length === 1) return (r) => r[path];
+  // `emails.0.value` style paths walk arrays too.
+  return (r) => walk(r, parts);
+}
+
+function compileCondition(condition: Condition): (record: MappableRecord, context: MappingContext) => boolean {
+  const get = compilePath(condition.field);
+  return (record, context) => {
+    const value = get(record, undefined, context);
+    if (condition.exists !== undefined && isEmpty(value) === condition.exists) return false;
+    if (condition.equals !== undefined && value !== condition.equals) return false;
+    if (condition.in !== undefined && !condition.in.includes(value as never)) return false;
+    return true;
+  };
+}
+
+function concatGetter(paths: readonly string[], separator: string): Getter {
+  const getters = paths.map(compilePath);
+  return (record, item, context) => {
+    let text = '';
+    for (const get of getters) {
+      const v = get(record, item, context);
+      if (isEmpty(v)) continue;
+      text = text ? `${text}${separator}${String(v)}` : String(v);
+    }
+    return text || undefined;
+  };
+}
+
+export function compileProfile(profile: Profile, solution: SolutionSchema = defaultSchema): CompiledProfile {
+  const tableOf = (name: string, where: string): TableDef => {
+    const table = solution.tables.find((t) => t.logicalName === name);
+    if (!table) throw profileError(profile, where, `target table "${name}" is not in the schema`);
+    return table;
+  };
+  const entities = new Map<string, CompiledTarget[]>();
+  for (const [entity, { targets }] of Object.entries(profile.entities)) {
+    entities.set(
+      entity,
+      targets.map((spec, i) => {
+        const where = `entities.${entity}.targets.${i}`;
+        const table = tableOf(spec.table, `${where}.table`);
+        const columns: CompiledColumn[] = Object.entries(spec.columns).map(([name, map]) => {
+          const column = findColumn(table, name);
+          if (!column) throw profileError(profile, `${where}.columns.${name}`, `${spec.table} has no column "${name}"`);
+          if (column.readOnly) throw profileError(profile, `${where}.columns.${name}`, `${spec.table}.${name} is computed by the platform`);
+          const get: Getter =
+            map.from === undefined
+              ? () => map.value
+              : Array.isArray(map.from)
+                ? concatGetter(map.from, map.separator ?? ' ')
+                : compilePath(map.from);
+          return { column: name, get, map, convert: converterFor(column, solution.choices, map.truncate) };
+        });
+        const lookups: CompiledLookup[] = Object.entries(spec.lookups).map(([name, lookup]) => {
+          const column = findColumn(table, name);
+          if (!column || column.type.kind !== 'lookup')
+            throw profileError(profile, `${where}.lookups.${name}`, `${spec.table}.${name} is not a lookup column`);
+          return { column: name, spec: lookup, targets: column.type.targets, ...(lookup.from ? { get: compilePath(lookup.from) } : {}) };
+        });
+        let status: CompiledTarget['status'];
+        if (spec.status) {
+          const values = profile.statusMaps[spec.status.map];
+          if (!values) throw profileError(profile, `${where}.status.map`, `no status map "${spec.status.map}"`);
+          const statusColumn = spec.status.column ? findColumn(table, spec.status.column) : undefined;
+          if (spec.status.column && !statusColumn) throw profileError(profile, `${where}.status.column`, `${spec.table} has no column "${spec.status.column}"`);
+          status = {
+            get: compilePath(spec.status.from),
+            values: new Map(Object.entries(values).map(([k, v]) => [k.toLowerCase(), v])),
+            map: spec.status.map,
+            from: spec.status.from,
+            ...(spec.status.column ? { column: spec.status.column } : {}),
+            ...(statusColumn ? { convert: converterFor(statusColumn, solution.choices) } : {}),
+          };
+        }
+        let customFields: CompiledTarget['customFields'];
+        if (spec.customFields) {
+          const explicit = new Map<string, { column: string; convert: Converter }>();
+          for (const [name, target] of Object.entries(profile.customFields)) {
+            if (!('table' in target) || !name.startsWith(`${entity}.`)) continue;
+            // A contact field lands on whichever row the contact becomes (account or contact) that has the column.
+            const column = findColumn(table, target.column);
+            if (!column) {
+              if (target.table === spec.table) throw profileError(profile, `customFields.${name}`, `${spec.table} has no column "${target.column}"`);
+              continue;
+            }
+            explicit.set(name.slice(entity.length + 1).toLowerCase(), { column: target.column, convert: converterFor(column, solution.choices) });
+          }
+          const jsonColumn = findColumn(table, 'lex_customfields');
+          customFields = { explicit, ...(jsonColumn ? { json: converterFor(jsonColumn, solution.choices) } : {}) };
+        }
+        const provenance = spec.provenance ?? table.provenance;
+        const sourceSystemColumn = findColumn(table, 'lex_sourcesystem');
+        const snapshot = findColumn(table, 'lex_sourcesnapshot');
+        return {
+          spec,
+          table,
+          suffix: spec.suffix ?? '',
+          ...(spec.when ? { when: compileCondition(spec.when) } : {}),
+          ...(spec.each ? { each: compilePath(spec.each) } : {}),
+          columns,
+          lookups,
+          ...(spec.owner ? { owner: compilePath(spec.owner) } : {}),
+          ...(status ? { status } : {}),
+          ...(customFields ? { customFields } : {}),
+          provenance,
+          sourceSystem: sourceSystemColumn ? converterFor(sourceSystemColumn, solution.choices) : undefined,
+          snapshotMax: snapshot && snapshot.type.kind === 'memo' ? snapshot.type.maxLength : 0,
+        };
+      }),
+    );
+  }
+  const strategy = profile.matterStrategy;
+  const roles = new Map(Object.entries(profile.connectionRoles).map(([k, v]) => [k.trim().toLowerCase(), v]));
+  return {
+    profile,
+    entities,
+    roles,
+    ...(strategy
+      ? {
+          projections: {
+            field: compilePath(strategy.practiceAreaField),
+            byArea: new Map(Object.entries(strategy.byPracticeArea).map(([k, v]) => [k.trim().toLowerCase(), v])),
+            fallback: strategy.default,
+          },
+        }
+      : {}),
+  };
+}
+
+const compiled = new WeakMap<Profile, CompiledProfile>();
+
+export function compiledProfile(profile: Profile): CompiledProfile {
+  let hit = compiled.get(profile);
+  if (!hit) {
+    hit = compileProfile(profile);
+    compiled.set(profile, hit);
+  }
+  return hit;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mapping
+
+function dataError(code: string, record: MappableRecord, field: string, message: string, fix: string): LexError {
+  return new LexError({ code, message, fix, location: { recordKey: record.sourceKey, field } });
+}
+
+/** Where a matter projects besides lex_matter, from its practice area. */
+export function projectionsOf(record: MappableRecord, profile: CompiledProfile, context: MappingContext): readonly string[] {
+  const p = profile.projections;
+  if (!p) return [];
+  const area = p.field(record, undefined, context);
+  if (typeof area === 'string') {
+    const hit = p.byArea.get(area.trim().toLowerCase());
+    if (hit) return hit;
+  }
+  return p.fallback;
+}
+
+function targetApplies(target: CompiledTarget, record: MappableRecord, context: MappingContext, projections: readonly string[]): boolean {
+  if (target.when && !target.when(record, context)) return false;
+  if (target.spec.projection && !projections.includes(target.spec.projection)) return false;
+  return true;
+}
+
+/** The first row a record gives (its "primary" target): what lookups to this record bind to. */
+export function primaryTarget(
+  record: MappableRecord,
+  profile: Profile,
+  context: MappingContext,
+): { table: string; targetKey: string } | undefined {
+  const c = compiledProfile(profile);
+  const targets = c.entities.get(record.type);
+  if (!targets) return undefined;
+  const projections = record.type === (profile.matterStrategy?.entity ?? 'matter') ? projectionsOf(record, c, context) : [];
+  for (const t of targets) {
+    if (t.each || !targetApplies(t, record, context, projections)) continue;
+    return { table: t.table.logicalName, targetKey: record.sourceKey + t.suffix };
+  }
+  return undefined;
+}
+
+export function mapRecord(record: MappableRecord, profile: Profile, context: MappingContext): MapResult {
+  const c = compiledProfile(profile);
+  const targets = c.entities.get(record.type);
+  if (!targets) {
+    const reason = profile.skip[record.type];
+    if (reason !== undefined) return { ops: [], errors: [], skipped: reason };
+    return {
+      ops: [],
+      errors: [
+        dataError(
+          'LEX_MAP_ENTITY_NOT_MAPPED',
+          record,
+          'type',
+          `the profile has no map for "${record.type}" records`,
+          `Add "${record.type}" to "entities" (or to "skip" with a reason) in the mapping profile.`,
+        ),
+      ],
+    };
+  }
+  const errors: LexError[] = [];
+  const ops: TargetOp[] = [];
+  const projections = record.type === (profile.matterStrategy?.entity ?? 'matter') ? projectionsOf(record, c, context) : [];
+  // Ids first, so rows of one record can point at each other (lex_matter → its opportunity).
+  const siblings = new Map<string, string>();
+  const applicable: CompiledTarget[] = [];
+  for (const t of targets) {
+    if (!targetApplies(t, record, context, projections)) continue;
+    applicable.push(t);
+    if (!t.each) {
+      const targetKey = record.sourceKey + t.suffix;
+      siblings.set(t.table.logicalName, context.preExisting(targetKey) ?? rowId(targetKey));
+    }
+  }
+  for (const t of applicable) {
+    if (t.each) {
+      const items = t.each(record, undefined, context);
+      if (!Array.isArray(items)) continue;
+      for (let i = 0; i < items.length; i++) {
+        const item: unknown = items[i];
+        const n = (item as { lineNumber?: unknown } | null)?.lineNumber;
+        const op = buildOp(t, record, item, `${record.sourceKey}${t.suffix}${typeof n === 'number' ? n : i + 1}`, c, context, siblings, errors);
+        if (op) ops.push(op);
+      }
+    } else {
+      const op = buildOp(t, record, undefined, record.sourceKey + t.suffix, c, context, siblings, errors);
+      if (op) ops.push(op);
+    }
+  }
+  return { ops, errors };
+}
+
+function buildOp(
+  t: CompiledTarget,
+  record: MappableRecord,
+  item: unknown,
+  targetKey: string,
+  c: CompiledProfile,
+  context: MappingContext,
+  siblings: Map<string, string>,
+  errors: LexError[],
+): TargetOp | undefined {
+  const table = t.table.logicalName;
+  let failed = false;
+  const columns: Record<string, ColumnValue> = {};
+  for (const col of t.columns) {
+    let value = col.get(record, item, context);
+    if (col.map.valueMap && !isEmpty(value)) {
+      const key = String(value);
+      if (key in col.map.valueMap) value = col.map.valueMap[key];
+      else {
+        const folded = Object.keys(col.map.valueMap).find((k) => k.toLowerCase() === key.toLowerCase());
+        if (folded !== undefined) value = col.map.valueMap[folded];
+      }
+    }
+    if (isEmpty(value)) value = col.map.default;
+    if (isEmpty(value)) {
+      if (col.map.required) {
+        failed = true;
+        errors.push(
+          dataError('LEX_MAP_REQUIRED_MISSING', record, fieldName(col.map), `${table}.${col.column} is required and the record has no value`, 'Fill the field in the source, or give the column a "default" in the mapping profile.'),
+        );
+      }
+      continue;
+    }
+    const converted = col.convert(value);
+    if (converted instanceof Rejection) {
+      if (col.map.required) failed = true;
+      errors.push(
+        dataError(
+          converted.code,
+          record,
+          fieldName(col.map),
+          `${table}.${col.column}: ${converted.reason}`,
+          converted.code === 'LEX_MAP_TOO_LONG'
+            ? `Shorten the value in the source, or set "truncate": true on ${table}.${col.column} in the mapping profile.`
+            : converted.code === 'LEX_MAP_UNMAPPED_VALUE'
+              ? `Add the value to "valueMap" of ${table}.${col.column} in the mapping profile.`
+              : 'Correct the value in the source (or map the field elsewhere in the profile).',
+        ),
+      );
+      continue;
+    }
+    columns[col.column] = converted;
+  }
+
+  const lookups: Record<string, LookupValue | null> = {};
+  for (const l of t.lookups) {
+    const resolved = resolveLookup(l, record, item, c, context, siblings, errors, table);
+    if (resolved === 'failed') failed = true;
+    else if (resolved) lookups[l.column] = resolved;
+  }
+
+  let state: TargetOp['state'];
+  if (t.status) {
+    const raw = t.status.get(record, item, context);
+    if (!isEmpty(raw)) {
+      const value = t.status.values.get(String(raw).trim().toLowerCase());
+      if (!value) {
+        failed = true;
+        errors.push(
+          dataError(
+            'LEX_MAP_UNMAPPED_STATUS',
+            record,
+            t.status.from,
+            `status "${String(raw)}" has no entry in status map "${t.status.map}"`,
+            `Add "${String(raw)}" to "statusMaps.${t.status.map}" in the mapping profile (choice and statecode/statuscode per table).`,
+          ),
+        );
+      } else {
+        const s = value.states[table];
+        if (s) state = s;
+        if (t.status.column && t.status.convert && value.choice !== undefined) {
+          const v = t.status.convert(value.choice);
+          if (v instanceof Rejection) errors.push(dataError(v.code, record, t.status.from, `${table}.${t.status.column}: ${v.reason}`, `Fix "statusMaps.${t.status.map}" in the mapping profile.`));
+          else columns[t.status.column] = v;
+        }
+      }
+    }
+  }
+
+  if (t.customFields) addCustomFields(t, record, context, columns, errors);
+  if (failed) return undefined;
+  if (t.provenance) addProvenance(t, record, item === undefined ? record.sourceKey : targetKey, item === undefined, columns);
+
+  let ownerId: string | undefined;
+  if (t.owner) {
+    const ref = t.owner(record, item, context);
+    ownerId = (typeof ref === 'string' ? context.user(ref) : undefined) ?? context.fallbackOwnerId;
+  }
+  const preExistingId = context.preExisting(targetKey);
+  const op: TargetOp = { table, targetKey, sourceKey: record.sourceKey, id: preExistingId ?? rowId(targetKey), columns, lookups };
+  if (preExistingId) op.preExisting = true;
+  if (ownerId) op.ownerId = ownerId;
+  if (state) op.state = state;
+  return op;
+}
+
+function fieldName(map: FieldMap): string {
+  if (map.from === undefined) return '(constant)';
+  return Array.isArray(map.from) ? map.from.join('+') : map.from;
+}
+
+function resolveLookup(
+  l: CompiledLookup,
+  record: MappableRecord,
+  item: unknown,
+  c: CompiledProfile,
+  context: MappingContext,
+  siblings: Map<string, string>,
+  errors: LexError[],
+  table: string,
+): LookupValue | undefined | 'failed' {
+  const spec = l.spec;
+  const fail = (code: string, message: string, fix: string): 'failed' | undefined => {
+    errors.push(dataError(code, record, spec.from ?? l.column, `${table}.${l.column}: ${message}`, fix));
+    return spec.required ? 'failed' : undefined;
+  };
+  if (spec.key) return { table: l.targets[0]!, id: context.preExisting(spec.key) ?? rowId(spec.key) };
+  if (spec.sibling) {
+    const id = siblings.get(spec.sibling);
+    return id ? { table: spec.sibling, id } : undefined;
+  }
+  const value = l.get?.(record, item, context);
+  if (spec.connectionRole) {
+    if (isEmpty(value)) return undefined;
+    const role = c.roles.get(String(value).trim().toLowerCase());
+    if (!role)
+      return fail('LEX_MAP_UNMAPPED_ROLE', `participant role "${String(value)}" has no connection role`, `Add "${String(value)}" to "connectionRoles" in the mapping profile.`);
+    const key = SETUP_KEYS.connectionRole(role);
+    return { table: 'connectionrole', id: rowId(key) };
+  }
+  if (spec.user) {
+    if (isEmpty(value))
+      return spec.required ? fail('LEX_MAP_REQUIRED_MISSING', 'the record has no user', 'Assign a user in the source (seed 002: entries without a user do not import), or remove the record.') : undefined;
+    const id = context.user(String(value));
+    if (id) return { table: 'systemuser', id, sourceKey: String(value) };
+    if (context.fallbackOwnerId) return { table: 'systemuser', id: context.fallbackOwnerId, sourceKey: String(value) };
+    return fail('LEX_MAP_USER_UNRESOLVED', `user ${String(value)} has no enabled Dynamics user with the same email`, 'Create the user in Dynamics, or set "owners.fallbackOwnerEmail" in the mapping profile.');
+  }
+  if (isEmpty(value)) {
+    if (spec.fallbackClient && c.profile.fallbackClient) return { table: 'account', id: context.preExisting(SETUP_KEYS.fallbackClient) ?? rowId(SETUP_KEYS.fallbackClient) };
+    if (spec.required)
+      return fail('LEX_MAP_REQUIRED_MISSING', 'the record has no reference', 'Fill the reference in the source, or (for matter clients) set "fallbackClient" in the mapping profile.');
+    return undefined;
+  }
+  const sourceKey = String(value);
+  const hit = spec.suffix ? undefined : context.target(sourceKey);
+  if (hit && l.targets.includes(hit.table)) return { table: hit.table, id: hit.id, sourceKey };
+  if (hit && !l.targets.includes(hit.table))
+    return fail('LEX_MAP_LOOKUP_WRONG_TABLE', `${sourceKey} maps to ${hit.table}, which ${l.column} cannot point to (${l.targets.join(', ')})`, 'Change the lookup target in the mapping profile.');
+  if (spec.table) {
+    const key = sourceKey + (spec.suffix ?? '');
+    return { table: spec.table, id: context.preExisting(key) ?? rowId(key), sourceKey };
+  }
+  return fail('LEX_MAP_ORPHAN', `${sourceKey} is not among the extracted records`, 'Extract the referenced record too, or correct the reference in the source.');
+}
+
+function addCustomFields(t: CompiledTarget, record: MappableRecord, context: MappingContext, columns: Record<string, ColumnValue>, errors: LexError[]): void {
+  const entries = context.customFields(record.sourceKey);
+  if (entries.length === 0) return;
+  let json: Record<string, unknown> | undefined;
+  for (const entry of entries) {
+    const explicit = t.customFields!.explicit.get(entry.name.toLowerCase());
+    if (explicit) {
+      if (isEmpty(entry.value)) continue;
+      const v = explicit.convert(entry.value);
+      if (v instanceof Rejection) {
+        errors.push(dataError(v.code, record, `custom field "${entry.name}"`, `${t.table.logicalName}.${explicit.column}: ${v.reason}`, 'Correct the value in the source, or map the custom field to the JSON column in the profile.'));
+        (json ??= {})[entry.name] = entry.value;
+      } else columns[explicit.column] = v;
+    } else (json ??= {})[entry.name] = entry.value;
+  }
+  if (json && t.customFields!.json) {
+    const v = t.customFields!.json(json);
+    if (!(v instanceof Rejection)) columns['lex_customfields'] = v;
+  }
+}
+
+/** Rows from array items (bill lines) carry their own target key as source key: it must be unique per table. */
+function addProvenance(t: CompiledTarget, record: MappableRecord, sourceKey: string, snapshot: boolean, columns: Record<string, ColumnValue>): void {
+  columns['lex_sourcekey'] = sourceKey;
+  columns['lex_sourceid'] = record.key.id;
+  const label = SOURCE_SYSTEM_LABEL[record.key.system];
+  if (t.sourceSystem && label) {
+    const v = t.sourceSystem(label);
+    if (!(v instanceof Rejection)) columns['lex_sourcesystem'] = v;
+  }
+  if (record.sourceUrl) columns['lex_sourceurl'] = record.sourceUrl;
+  if (snapshot && t.snapshotMax) {
+    const json = JSON.stringify(record.raw ?? record);
+    // A snapshot too large for the column is dropped, not cut: half a JSON document helps no diff.
+    if (json.length <= t.snapshotMax) columns['lex_sourcesnapshot'] = json;
+  }
+}
