@@ -383,6 +383,8 @@ export const Tables = {
       telephone1: 'telephone1',
       mobilephone: 'mobilephone',
       birthdate: 'birthdate',
+      nickname: 'nickname',
+      websiteurl: 'websiteurl',
       description: 'description',
       parentcustomerid: 'parentcustomerid',
       address1_line1: 'address1_line1',
