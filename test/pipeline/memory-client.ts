@@ -55,7 +55,9 @@ export class MemoryClient implements DataverseClient {
   snapshot(): Record<string, Record<string, Stored>> {
     const out: Record<string, Record<string, Stored>> = {};
     for (const [table, rows] of [...this.tables].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (rows.size) out[table] = Object.fromEntries([...rows].sort(([a], [b]) => (a < b ? -1 : 1)));
+      // A null column and an absent one are the same stored row (SQL NULL in the sandbox).
+      const clean = (stored: Stored): Stored => ({ values: Object.fromEntries(Object.entries(stored.values).filter(([, v]) => v !== null)), lookupTables: stored.lookupTables });
+      if (rows.size) out[table] = Object.fromEntries([...rows].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, stored]) => [id, clean(stored)]));
     }
     return out;
   }
