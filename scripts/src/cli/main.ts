@@ -3,6 +3,7 @@
  * so areas of the engine add commands without touching each other.
  */
 import { Command } from 'commander';
+import { register as registerSolution } from './commands/solution';
 
 const program = new Command('lexbridge')
   .description('Move a law firm from Clio, Actionstep or Perfect Portal into Dynamics 365 Sales, inside your own tenant.')
@@ -10,6 +11,7 @@ const program = new Command('lexbridge')
 
 const registrations: ((program: Command) => void)[] = [
   // one line per command module, e.g. (await import('./commands/sandbox')).register
+  registerSolution,
 ];
 
 for (const register of registrations) register(program);
