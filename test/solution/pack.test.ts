@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { loadPacConfig } from '../../solution/src/config';
+import { renderSolutionParts, type ExtraComponent } from '../../solution/src/pack';
+import { ComponentType } from '../../solution/src/render/solution-xml';
+import { schema } from '../../solution/src/schema';
+import { column, text } from '../../solution/src/schema/columns';
+import { el, textEl } from '../../solution/src/xml/element';
+
+const config = loadPacConfig(path.resolve(__dirname, '../../pac.config.json'));
+const asText = (c: string | Uint8Array) => (typeof c === 'string' ? c : new TextDecoder().decode(c));
+
+/** What the PCF issue will pass: a control's manifest element and its files. */
+const control = 'lex_Lexbridge.RecordDiff';
+const pcf: ExtraComponent = {
+  rootComponent: { type: ComponentType.CustomControl, schemaName: control, behavior: 0 },
+  customizations: { section: 'CustomControls', element: el('CustomControl', {}, textEl('Name', control), textEl('FileName', `/Controls/${control}/ControlManifest.xml`)) },
+  parts: [
+    { path: `Controls/${control}/ControlManifest.xml`, content: '<manifest />' },
+    { path: `Controls/${control}/bundle.js`, content: 'void 0;' },
+  ],
+};
+
+describe('packSolution parts', () => {
+  it('adds extra components where pac puts them: files between solution.xml and [Content_Types].xml', () => {
+    const parts = renderSolutionParts({ schema, config, managed: false, extraComponents: [pcf] });
+    expect(parts.map((p) => p.path)).toEqual(['customizations.xml', 'solution.xml', `Controls/${control}/ControlManifest.xml`, `Controls/${control}/bundle.js`, '[Content_Types].xml']);
+    const types = asText(parts.at(-1)!.content);
+    // Like pac's CodeInterpreterControlSolution: xml Default is text/xml, the manifest gets an octet-stream Override.
+    expect(types).toContain('<Default Extension="xml" ContentType="text/xml" />');
+    expect(types).toContain('<Default Extension="js" ContentType="application/octet-stream" />');
+    expect(types).toContain(`<Override PartName="/Controls/${control}/ControlManifest.xml" ContentType="application/octet-stream" />`);
+    expect(asText(parts[1]!.content)).toContain(`<RootComponent type="66" schemaName="${control}" behavior="0" />`);
+    expect(asText(parts[0]!.content)).toContain(`<Name>${control}</Name>`);
+  });
+
+  it('gives extension-less web resource parts an Override, as server exports do', () => {
+    const wr: ExtraComponent = {
+      rootComponent: { type: ComponentType.WebResource, schemaName: 'lex_/scripts/matter.js', behavior: 0 },
+      parts: [{ path: 'WebResources/lex_scriptsmatterjs0A1B', content: 'x' }],
+    };
+    const types = asText(renderSolutionParts({ schema, config, managed: false, extraComponents: [wr] }).at(-1)!.content);
+    expect(types).toContain('<Override PartName="/WebResources/lex_scriptsmatterjs0A1B" ContentType="application/octet-stream" />');
+  });
+
+  it('stops before rendering when the schema breaks a rule', () => {
+    const broken = { ...schema, tables: schema.tables.map((t) => (t.logicalName === 'lex_matter' ? { ...t, columns: [...t.columns, column('matternote', 'Note', text(10))] } : t)) };
+    expect(() => renderSolutionParts({ schema: broken, config, managed: false })).toThrow(/LEX_SOLUTION_SCHEMA_INVALID|prefix/);
+  });
+
+  it('differs between managed and unmanaged only in <Managed>, key customizability and default form labels', () => {
+    const [u, m] = [false, true].map((managed) => renderSolutionParts({ schema, config, managed }));
+    const strip = (s: string) =>
+      s
+        .replace(/<Managed>\d<\/Managed>/, '')
+        .replace(/(<EntityKey>[\s\S]*?<IsCustomizable>)\d(<\/IsCustomizable>)/g, '$1$2')
+        .replace(/<label description="[^"]*" languagecode="1033" \/>(\s*<\/labels>\s*<control )/g, '<label />$1');
+    expect(strip(asText(u![0]!.content))).toBe(strip(asText(m![0]!.content)));
+    expect(strip(asText(u![1]!.content))).toBe(strip(asText(m![1]!.content)));
+    expect(asText(u![0]!.content)).not.toBe(asText(m![0]!.content));
+  });
+
+  it('escapes every value it writes', () => {
+    const odd = { ...config, solution: { ...config.solution, description: 'Fees & "trust" <money>' } };
+    const manifest = asText(renderSolutionParts({ schema, config: odd, managed: false })[1]!.content);
+    expect(manifest).toContain('description="Fees &amp; &quot;trust&quot; &lt;money&gt;"');
+  });
+});
