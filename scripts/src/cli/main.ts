@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { register as registerSolution } from './commands/solution';
+import { register as registerDemo } from './commands/demo';
 
 const program = new Command('lexbridge')
   .description('Move a law firm from Clio, Actionstep or Perfect Portal into Dynamics 365 Sales, inside your own tenant.')
@@ -12,6 +13,7 @@ const program = new Command('lexbridge')
 const registrations: ((program: Command) => void)[] = [
   // one line per command module, e.g. (await import('./commands/sandbox')).register
   registerSolution,
+  registerDemo,
 ];
 
 for (const register of registrations) register(program);
