@@ -88,7 +88,7 @@ describe('Clio API connector: completeness', () => {
 });
 
 describe('Clio API connector: time-entry units follow the pinned API version', () => {
-  const expectedHours = new Map(firm.matters.flatMap((m) => matterDetails(firm, m).timeEntries.map((t) => [`clio:time_entry:${t.id}`, t.hours] as const)));
+  const expectedHours = new Map<string, number>(firm.matters.flatMap((m) => matterDetails(firm, m).timeEntries.map((t) => [`clio:time_entry:${t.id}`, t.hours] as const)));
 
   it.each([['4.0.9'], ['4.0.4'], ['4.0.3']])('X-API-VERSION %s: hours equal the generated hours', async (apiVersion) => {
     await withServer({}, async (server) => {
