@@ -63,7 +63,7 @@ export function confirmProfile(profile: Profile, by: string, at: Date = new Date
     throw new LexError({
       code: 'LEX_PROFILE_ALREADY_CONFIRMED',
       message: `Profile "${profile.name}" v${profile.version} was already confirmed by ${profile.confirmedBy} at ${profile.confirmedAt}`,
-      fix: 'Use it as it is, or change it with `reviseProfile` (a new draft version) and confirm that.',
+      fix: 'Use it as it is. To change it, edit a copy with "status": "draft" and the next "version", then confirm that copy.',
       location: { field: 'status' },
     });
   }

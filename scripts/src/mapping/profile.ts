@@ -6,9 +6,9 @@
  * column has in `solution/src/schema`.
  */
 import { z } from 'zod';
+import { SOURCE_KINDS, type SourceKind } from '../sources/contract';
 
-export const SOURCE_KINDS = ['clio-api', 'clio-csv', 'actionstep', 'perfectportal'] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
+export { SOURCE_KINDS, type SourceKind };
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -89,8 +89,8 @@ export type StatusValue = z.infer<typeof statusValueSchema>;
 
 export const matterStrategySchema = z
   .object({
-    entity: z.string().default('Matter'),
-    practiceAreaField: path.default('practiceArea'),
+    entity: z.string().default('matter'),
+    practiceAreaField: path.default('practiceAreaRef->name'),
     /** Practice area (case-insensitive) → where the matter also projects. `lex_matter` is always written. */
     byPracticeArea: z.record(z.string(), z.array(z.enum(['opportunity', 'incident']))).default({}),
     default: z.array(z.enum(['opportunity', 'incident'])).default(['opportunity']),
