@@ -67,8 +67,8 @@ export function buildRoles(schema: SolutionSchema): RoleDef[] {
     id: componentId('role', ROLE_NAMES.reviewer),
     name: ROLE_NAMES.reviewer,
     description: 'Reads migrated data and marks matters reviewed or flagged. Cannot change trust snapshots, runs or profiles, and cannot roll back.',
-    // Write/Append on lex_matter only, for the review columns; AppendTo so notes can be attached to a matter.
-    privileges: privileges([...custom, ...native], (t) => (t.logicalName === matter ? ['Read', 'Write', 'Append', 'AppendTo'] : ['Read'])),
+    // Write on lex_matter only, for the review columns (status, by, on, note).
+    privileges: privileges([...custom, ...native], (t) => (t.logicalName === matter ? ['Read', 'Write'] : ['Read'])),
   };
   return [admin, reviewer];
 }
