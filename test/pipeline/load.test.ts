@@ -96,7 +96,7 @@ describe('executePlan', () => {
         if (++calls === killAt) client.transientFailures = 1;
         return original(table, items);
       };
-      await expect(executePlan(plan, { client, journal: j })).rejects.toMatchObject({ code: 'LEX_LOAD_INTERRUPTED', transient: true });
+      await expect(executePlan(plan, { client, journal: j, stepAttempts: 1 })).rejects.toMatchObject({ code: 'LEX_LOAD_INTERRUPTED', transient: true });
       client.upsertMany = original;
       const resumed = await executePlan(plan, { client, journal: Journal.open(root, j.meta().runId) });
       expect(resumed.status).toBe('completed');
@@ -115,11 +115,20 @@ describe('executePlan', () => {
       await original(table, items); // the write lands…
       throw new (await import('../../scripts/src/dataverse/errors')).DataverseError({ status: 0, message: 'connection dropped' }); // …but the answer is lost
     };
-    await expect(executePlan(plan, { client, journal: j })).rejects.toMatchObject({ code: 'LEX_LOAD_INTERRUPTED' });
+    await expect(executePlan(plan, { client, journal: j, stepAttempts: 1 })).rejects.toMatchObject({ code: 'LEX_LOAD_INTERRUPTED' });
     client.upsertMany = original;
     await executePlan(plan, { client, journal: j });
     expect(j.operations()).toEqual([expect.objectContaining({ action: 'created', status: 'ok' })]);
     expect(j.beforeImages()).toEqual([]);
+  });
+
+  it('re-runs a step once the client gives up on a transient error, and still ends complete', async () => {
+    const client = new MemoryClient();
+    client.transientFailures = 2;
+    const j = journal();
+    const result = await executePlan(buildPlan(smallFirm()), { client, journal: j });
+    expect(result.status).toBe('completed');
+    expect(j.operations().filter((o) => o.action === 'created')).toHaveLength(6);
   });
 
   it('stops cleanly at a checkpoint when aborted', async () => {

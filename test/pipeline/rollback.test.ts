@@ -79,7 +79,7 @@ describe('planRollback', () => {
       if (table === 'contact') throw new (await import('../../scripts/src/dataverse/errors')).DataverseError({ status: 0, message: 'killed' });
       return items.map((i) => ({ ok: true as const, recordKey: String(i.key) }));
     };
-    await expect(executePlan(plan, { client, journal: run })).rejects.toMatchObject({ code: 'LEX_LOAD_INTERRUPTED' });
+    await expect(executePlan(plan, { client, journal: run, stepAttempts: 1 })).rejects.toMatchObject({ code: 'LEX_LOAD_INTERRUPTED' });
     client.upsertMany = original;
     const rollback = planRollback(inputFrom(run));
     await executePlan(rollback.plan, { client, journal: journal('rollback') });

@@ -92,3 +92,28 @@ describe('pipeline against the sandbox (HTTP client)', () => {
     expect(await snapshot(tables)).toEqual(before);
   });
 });
+
+describe('pipeline against a sandbox injecting 429, 503 and dropped connections', () => {
+  it('completes with nothing lost and nothing duplicated', async () => {
+    const sandbox = await startSandbox({ port: 0, limits: false, seed: 11, faults: { throttleRate: 0.04, unavailableRate: 0.03, dropRate: 0.015, dropAfterRate: 0.015, retryAfterSeconds: 0 } });
+    const client = createHttpClient({ url: sandbox.apiUrl, auth: staticTokenSource('fault-test'), retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+    const root = mkdtempSync(path.join(tmpdir(), 'lex-faults-'));
+    try {
+      const ops = Array.from({ length: 60 }, (_, i) => op('contact', `clio:contact:${i}`, { lastname: `Person ${i}`, emailaddress1: `p${i}@example.com` }));
+      const journal = Journal.create(root, { runId: 'faulty', mode: 'full', source: 'clio', environment: sandbox.apiUrl, profileVersion: 1, profileHash: 'p', planHash: null, watermark: null, parentRunId: null });
+      journal.setExtracted({ contact: 60 });
+      const result = await executePlan(buildPlan(ops, { batchSize: 10 }), { client, journal, stepAttempts: 5 });
+      expect(result).toMatchObject({ status: 'completed', failedOps: 0 });
+      expect(journal.accounting()).toEqual([{ entity: 'contact', extracted: 60, loaded: 60, skipped: 0, failed: 0, holds: true }]);
+      expect(summariseDiffs(diffRecords(ops, await readBack(client, ops))).matching).toBe(60);
+      let rows = 0;
+      for await (const page of client.query('contact', { select: ['contactid'] })) rows += page.length;
+      expect(rows).toBe(60);
+      expect(sandbox.requestLog().some((r) => r.status === 429 || r.status === 503 || r.status === 0)).toBe(true);
+    } finally {
+      await client.close();
+      await sandbox.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -34,6 +34,11 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** Ids per existence query: the ids go in the URL (32 KB limit). */
   existenceChunk?: number;
+  /**
+   * Attempts per step when the client gives up on a transient error. Re-running a step is safe:
+   * writes are upserts by id and the step's existence map is already journaled.
+   */
+  stepAttempts?: number;
 }
 
 export interface LoadResult {
@@ -90,7 +95,7 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
       continue;
     }
     if (options.signal?.aborted) return { status: 'stopped', stepsRun, stepsSkipped, failedOps };
-    const results = await runStep(step, client, journal, from, options.existenceChunk ?? 100);
+    const results = await runStepWithRetry(step, options.stepAttempts ?? 3, () => runStep(step, client, journal, from, options.existenceChunk ?? 100));
     journal.completeStep(step.index, results);
     failedOps += results.filter((r) => r.status === 'failed').length;
     stepsRun++;
@@ -98,6 +103,16 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
     options.onProgress?.({ stepsDone: stepsRun + stepsSkipped, stepsTotal: plan.steps.length, opsDone, opsTotal, step });
   }
   return { status: 'completed', stepsRun, stepsSkipped, failedOps };
+}
+
+async function runStepWithRetry(step: PlanStep, attempts: number, run: () => Promise<StepResult[]>): Promise<StepResult[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isTransient(error) || attempt >= attempts) throw error;
+    }
+  }
 }
 
 async function runStep(step: PlanStep, client: DataverseClient, journal: LoadJournal, from: SolutionSchema, existenceChunk: number): Promise<StepResult[]> {
