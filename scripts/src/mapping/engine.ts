@@ -377,15 +377,18 @@ export function mapRecord(record: MappableRecord, profile: Profile, context: Map
   // Ids first, so rows of one record can point at each other (lex_matter → its opportunity).
   const siblings = new Map<string, string>();
   const applicable: CompiledTarget[] = [];
+  const ids: (string | undefined)[] = [];
   for (const t of targets) {
     if (!targetApplies(t, record, context, projections)) continue;
     applicable.push(t);
     if (!t.each) {
-      const targetKey = record.sourceKey + t.suffix;
-      siblings.set(t.table.logicalName, context.preExisting(targetKey) ?? rowId(targetKey));
-    }
+      const id = idOf(record.sourceKey + t.suffix, context);
+      ids.push(id);
+      siblings.set(t.table.logicalName, id);
+    } else ids.push(undefined);
   }
-  for (const t of applicable) {
+  for (let n = 0; n < applicable.length; n++) {
+    const t = applicable[n]!;
     if (t.each) {
       const items = t.each(record, undefined, context);
       if (!Array.isArray(items)) continue;
@@ -396,7 +399,7 @@ export function mapRecord(record: MappableRecord, profile: Profile, context: Map
         if (op) ops.push(op);
       }
     } else {
-      const op = buildOp(t, record, undefined, record.sourceKey + t.suffix, c, context, siblings, errors);
+      const op = buildOp(t, record, undefined, record.sourceKey + t.suffix, c, context, siblings, errors, ids[n]);
       if (op) ops.push(op);
     }
   }
@@ -412,6 +415,7 @@ function buildOp(
   context: MappingContext,
   siblings: Map<string, string>,
   errors: LexError[],
+  knownId?: string,
 ): TargetOp | undefined {
   const table = t.table.logicalName;
   let failed = false;
@@ -502,11 +506,16 @@ function buildOp(
     ownerId = (typeof ref === 'string' ? context.user(ref) : undefined) ?? context.fallbackOwnerId;
   }
   const preExistingId = context.preExisting(targetKey);
-  const op: TargetOp = { table, targetKey, sourceKey: record.sourceKey, id: preExistingId ?? rowId(targetKey), columns, lookups };
+  const id = knownId ?? preExistingId ?? rowId(targetKey);
+  const op: TargetOp = { table, targetKey, sourceKey: record.sourceKey, id, columns, lookups };
   if (preExistingId) op.preExisting = true;
   if (ownerId) op.ownerId = ownerId;
   if (state) op.state = state;
   return op;
+}
+
+function idOf(targetKey: string, context: MappingContext): string {
+  return context.preExisting(targetKey) ?? rowId(targetKey);
 }
 
 function fieldName(map: FieldMap): string {

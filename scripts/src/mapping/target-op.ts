@@ -2,7 +2,7 @@
  * What the mapping stage produces and every later stage (plan, load, journal, verify, rollback)
  * consumes: one intended write to one Dataverse row. Pure data, no I/O.
  */
-import { v5 as uuidv5 } from 'uuid';
+import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 
 /** Fixed namespace for Lexbridge row ids. Never change it: ids of rows already migrated depend on it. */
 export const LEXBRIDGE_ROW_NAMESPACE = '6f1c1c9e-7a0b-5d3e-9b1e-4c2f6a8d0e11';
@@ -12,8 +12,11 @@ export const LEXBRIDGE_ROW_NAMESPACE = '6f1c1c9e-7a0b-5d3e-9b1e-4c2f6a8d0e11';
  * target key. Upserts and lookup binds address rows by this id without reading anything first.
  */
 export function rowId(targetKey: string): string {
-  return uuidv5(targetKey, LEXBRIDGE_ROW_NAMESPACE);
+  return uuidv5(targetKey, NAMESPACE_BYTES);
 }
+
+/** Parsed once: uuid would otherwise parse and validate the namespace string on every call (mapping makes millions). */
+const NAMESPACE_BYTES = parseUuid(LEXBRIDGE_ROW_NAMESPACE);
 
 /** A value as the Web API takes it: strings for dates (ISO), numbers for choices and money. */
 export type ColumnValue = string | number | boolean | null;

@@ -1,0 +1,8 @@
+import type { BenchScenario } from '../harness';
+import { benchTransform } from '../map';
+
+export const scenario: BenchScenario = {
+  name: 'map',
+  description: 'Mapping engine: canonical records → target operations with the default Clio profile, one core (goal ≥ 100k records/s)',
+  run: async ({ quick }) => benchTransform(quick ? 100_000 : 500_000),
+};
