@@ -75,8 +75,8 @@ export const errors = {
       '0x80060890',
       `The key in the request URI is not valid for resource 'Microsoft.Dynamics.CRM.${table}'. Ensure that the names and number of key properties match the declared or alternate key properties for the resource 'Microsoft.Dynamics.CRM.${table}'.`,
     ),
-  invalidStatus: (status: number, table: string, stateName: string) =>
-    e(400, '0x80048408', `${status} is not a valid status code for state code ${table}State.${stateName} on ${table}.`),
+  invalidStatus: (status: number, schemaName: string, stateName: string, logicalName: string) =>
+    e(400, '0x80048408', `${status} is not a valid status code for state code ${schemaName}State.${stateName} on ${logicalName}.`),
   /** A plain update cannot reach states such as opportunity Won or incident Resolved. */
   stateNeedsMessage: (table: string, stateName: string, message: string) =>
     e(

@@ -55,10 +55,10 @@ export function queryRecords(ctx: HandlerContext, table: TableDef, request: Sand
   if (options.count) body['@odata.count'] = Math.min(ctx.store.count(table.logicalName, filter?.where, filter?.params), MAX_PAGE);
   body['value'] = value;
   if (more) {
-    const next = new URLSearchParams(request.query);
-    next.delete('$skiptoken');
-    next.set('$skiptoken', skipTokenFor(page + 1, offset + pageSize));
-    body['@odata.nextLink'] = `${ctx.apiUrl}${table.entitySetName}?${next.toString().replace(/\+/g, '%20')}`;
+    // Option names stay readable (`$select=`), values are percent-encoded, as Dataverse writes them.
+    const next = [...request.query].filter(([name]) => name !== '$skiptoken');
+    next.push(['$skiptoken', skipTokenFor(page + 1, offset + pageSize)]);
+    body['@odata.nextLink'] = `${ctx.apiUrl}${table.entitySetName}?${next.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
   }
   const headers: Record<string, string> = {};
   if (maxPageSize !== undefined) headers['Preference-Applied'] = `odata.maxpagesize=${maxPageSize}`;

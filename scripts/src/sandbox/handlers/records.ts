@@ -91,7 +91,7 @@ export function createRecord(ctx: HandlerContext, table: TableDef, request: Sand
   const payload = readPayload(ctx, table, parseJsonBody(table, request.body));
   const id = createRow(ctx, table, payload.values, payload.id);
   ctx.lastWrite = { table, id };
-  if (preferences(request.headers).has('return=representation')) return { ...representation(ctx, table, id, request, 201), records: 1 };
+  if (preferences(request.headers).get('return') === 'representation') return { ...representation(ctx, table, id, request, 201), records: 1 };
   return { ...noContent({ 'OData-EntityId': entityUrl(ctx, table, id) }), records: 1 };
 }
 
@@ -100,7 +100,7 @@ export function upsertRecord(ctx: HandlerContext, table: TableDef, keyText: stri
   const { ifMatch, ifNoneMatch } = conditions(request.headers);
   const payload = readPayload(ctx, table, parseJsonBody(table, request.body));
   const existing = findAddressed(ctx, table, address);
-  const wantsBody = preferences(request.headers).has('return=representation');
+  const wantsBody = preferences(request.headers).get('return') === 'representation';
   let id: string;
   let status: number;
   if (existing) {

@@ -121,7 +121,7 @@ export function applyStateRules(table: TableDef, values: StoredRow, existing: St
   const stateChanged = existing ? existing['statecode'] !== stateValue : stateValue !== 0;
   const statusValue =
     incomingStatus ?? (stateChanged || !existing ? state.statuses[0]!.value : (existing['statuscode'] as number));
-  if (!state.statuses.some((s) => s.value === statusValue)) throw errors.invalidStatus(statusValue, table.schemaName, state.name.replace(/\s/g, ''));
+  if (!state.statuses.some((s) => s.value === statusValue)) throw errors.invalidStatus(statusValue, table.schemaName, state.name.replace(/\s/g, ''), table.logicalName);
   const message = table.statesNeedingMessage?.[stateValue];
   if (message && stateChanged) throw errors.stateNeedsMessage(table.logicalName, state.name, message);
   values['statecode'] = stateValue;

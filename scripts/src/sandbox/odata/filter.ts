@@ -75,6 +75,7 @@ const TEXT_FNS = new Set(['contains', 'startswith', 'endswith']);
 
 /** Parameter aliases (`@p1`) resolve from the query string, as the Web API allows in $filter. */
 export function parseFilter(text: string, aliases: Record<string, string> = {}): FilterNode {
+  if (/\/(any|all)\(/.test(text)) throw errors.notImplemented('lambda operators (any/all) in $filter');
   const tokens = tokenize(text);
   let pos = 0;
   const peek = () => tokens[pos];
@@ -193,9 +194,6 @@ export function parseFilter(text: string, aliases: Record<string, string> = {}):
     if (tok.t === 'word' && tok.v.startsWith('Microsoft.Dynamics.CRM.')) {
       pos++;
       return crmFunction(tok.v);
-    }
-    if (tok.t === 'word' && /^(any|all)$/.test(tok.v.split('/').pop() ?? '')) {
-      throw errors.notImplemented('lambda operators (any/all) in $filter');
     }
     const left = operand();
     const opTok = tokens[pos++];
