@@ -7,6 +7,7 @@
  */
 import JSZip from 'jszip';
 import { buildAppComponents } from './app';
+import type { FormControlBinding } from './app/types';
 import type { PacConfig } from './config';
 import { renderContentTypes } from './render/content-types';
 import { renderCustomizations, type ExtraSection } from './render/customizations';
@@ -14,8 +15,8 @@ import { solutionTables } from './render/entities';
 import { ComponentType, renderSolutionXml, type RootComponent } from './render/solution-xml';
 import type { SolutionSchema } from './schema/types';
 import { assertValidSchema } from './validate';
-import { serializeXml, type XmlElement } from './xml/element';
 import { braced } from './ids';
+import { serializeXml, type XmlElement } from './xml/element';
 
 export interface SolutionPart {
   /** Zip entry name, `/`-separated, no leading slash. */
@@ -30,6 +31,8 @@ export interface ExtraComponent {
   rootComponent: RootComponent;
   customizations?: { section: ExtraSection; element: XmlElement };
   parts?: readonly SolutionPart[];
+  /** Form fields this component replaces the default control of (a PCF control on a main form). */
+  formBindings?: readonly FormControlBinding[];
 }
 
 export interface PackInput {
@@ -85,7 +88,8 @@ export function renderSolutionParts(input: PackInput): SolutionPart[] {
     if (!component.customizations) continue;
     (extra[component.customizations.section] ??= []).push(component.customizations.element);
   }
-  const customizations = renderCustomizations({ schema: input.schema, app, prefix: input.config.publisher.prefix, managed: input.managed, extra });
+  const formBindings = (input.extraComponents ?? []).flatMap((c) => c.formBindings ?? []);
+  const customizations = renderCustomizations({ schema: input.schema, app, prefix: input.config.publisher.prefix, managed: input.managed, extra, formBindings });
   const manifest = renderSolutionXml(input.config, input.managed, rootComponents(input, app.roles, app.app.uniqueName, app.app.siteMapUniqueName));
   const parts: SolutionPart[] = [
     { path: 'customizations.xml', content: xmlDocument(customizations), contentType: XML_TYPE },

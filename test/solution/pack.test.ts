@@ -4,21 +4,13 @@ import { renderSolutionParts, type ExtraComponent } from '../../solution/src/pac
 import { ComponentType } from '../../solution/src/render/solution-xml';
 import { schema } from '../../solution/src/schema';
 import { column, text } from '../../solution/src/schema/columns';
-import { el, textEl } from '../../solution/src/xml/element';
+import { RECORD_DIFF, recordDiffControl } from './extra-components';
 
 const config = loadPacConfig(path.resolve(__dirname, '../../pac.config.json'));
 const asText = (c: string | Uint8Array) => (typeof c === 'string' ? c : new TextDecoder().decode(c));
 
-/** What the PCF issue will pass: a control's manifest element and its files. */
-const control = 'lex_Lexbridge.RecordDiff';
-const pcf: ExtraComponent = {
-  rootComponent: { type: ComponentType.CustomControl, schemaName: control, behavior: 0 },
-  customizations: { section: 'CustomControls', element: el('CustomControl', {}, textEl('Name', control), textEl('FileName', `/Controls/${control}/ControlManifest.xml`)) },
-  parts: [
-    { path: `Controls/${control}/ControlManifest.xml`, content: '<manifest />' },
-    { path: `Controls/${control}/bundle.js`, content: 'void 0;' },
-  ],
-};
+const pcf = recordDiffControl;
+const control = RECORD_DIFF;
 
 describe('packSolution parts', () => {
   it('adds extra components where pac puts them: files between solution.xml and [Content_Types].xml', () => {
@@ -31,6 +23,19 @@ describe('packSolution parts', () => {
     expect(types).toContain(`<Override PartName="/Controls/${control}/ControlManifest.xml" ContentType="application/octet-stream" />`);
     expect(asText(parts[1]!.content)).toContain(`<RootComponent type="66" schemaName="${control}" behavior="0" />`);
     expect(asText(parts[0]!.content)).toContain(`<Name>${control}</Name>`);
+  });
+
+  it('binds the control to its field on the form: uniqueid on the control, controlDescription per form factor', () => {
+    const customizations = asText(renderSolutionParts({ schema, config, managed: false, extraComponents: [pcf] })[0]!.content);
+    const uniqueid = customizations.match(/<control id="lex_sourcesnapshot" classid="[^"]+" datafieldname="lex_sourcesnapshot" uniqueid="(\{[0-9a-f-]+\})" \/>/)?.[1];
+    expect(uniqueid).toBeDefined();
+    const description = customizations.slice(customizations.indexOf(`<controlDescription forControl="${uniqueid}">`), customizations.indexOf('</controlDescription>') + 21);
+    expect(description).toContain('<datafieldname>lex_sourcesnapshot</datafieldname>');
+    for (const formFactor of [0, 1, 2]) expect(description).toContain(`<customControl name="${control}" formFactor="${formFactor}">`);
+    expect(description).toContain('<snapshot type="Multiple">lex_sourcesnapshot</snapshot>');
+    expect(description).toContain('<mode static="true">inline</mode>');
+    // Without the control, no binding is written.
+    expect(asText(renderSolutionParts({ schema, config, managed: false })[0]!.content)).not.toContain('controlDescriptions');
   });
 
   it('gives extension-less web resource parts an Override, as server exports do', () => {

@@ -6,6 +6,7 @@ import { renderSolutionParts } from '../../solution/src/pack';
 import { schema, tableByLogicalName } from '../../solution/src/schema';
 import { el, serializeXml } from '../../solution/src/xml/element';
 import path from 'node:path';
+import { recordDiffControl } from './extra-components';
 import { describeWithXmllint, validateAgainst } from './xmllint';
 
 const config = loadPacConfig(path.resolve(__dirname, '../../pac.config.json'));
@@ -18,6 +19,15 @@ describeWithXmllint("Microsoft's 9.0 XSDs", () => {
     const result = validateAgainst('CustomizationsSolution.xsd', text(part.content));
     expect(result.output).toMatch(/validates$/);
     expect(result.ok).toBe(true);
+  });
+
+  it('still validates with a PCF control packed and bound to the matter form', () => {
+    const part = renderSolutionParts({ schema, config, managed: false, extraComponents: [recordDiffControl] }).find((p) => p.path === 'customizations.xml')!;
+    const xml = text(part.content);
+    expect(xml).toContain('<controlDescriptions>');
+    expect(validateAgainst('CustomizationsSolution.xsd', xml).output).toMatch(/validates$/);
+    const matterForm = xml.slice(xml.indexOf('<form>'), xml.indexOf('</form>') + '</form>'.length);
+    expect(validateAgainst('FormXml.xsd', matterForm, 'matter.form.xml').output).toMatch(/validates$/);
   });
 
   it('every form validates against FormXml.xsd', () => {

@@ -27,6 +27,24 @@ export interface FormDef {
   tabs: readonly FormTab[];
 }
 
+/**
+ * A code component (PCF) shown instead of a field's default control on a table's main form,
+ * e.g. the RecordDiff control on `lex_sourcesnapshot`. Passed by later stages through
+ * `packSolution({ extraComponents: [{ formBindings }] })`.
+ */
+export interface FormControlBinding {
+  table: string;
+  field: string;
+  /** The control's full name, `<prefix>_<namespace>.<constructor>`. */
+  control: string;
+  /** The manifest property bound to the field. */
+  property: string;
+  /** The property's manifest `of-type`; derived from the column type when absent. */
+  propertyType?: string;
+  /** Other static parameters: name → value (written with `static="true"`). */
+  parameters?: Readonly<Record<string, string>>;
+}
+
 /** savedquery querytype values (Microsoft Learn, savedquery table: QueryType). */
 export const QueryType = { Public: 0, AdvancedFind: 1, QuickFind: 4, Lookup: 64 } as const;
 export type QueryTypeValue = (typeof QueryType)[keyof typeof QueryType];

@@ -6,7 +6,7 @@
  * Custom tables carry every column (the platform columns too, as an export does); native tables
  * appear with `unmodified="1"` and only the columns the solution adds.
  */
-import type { FormDef, ViewDef } from '../app/types';
+import type { FormControlBinding, FormDef, ViewDef } from '../app/types';
 import { braced, componentId } from '../ids';
 import type { ChoiceDef, ColumnDef, KeyDef, SolutionSchema, StateDef, TableDef } from '../schema/types';
 import { bit, el, textEl, type XmlElement } from '../xml/element';
@@ -265,8 +265,66 @@ function customEntitySettings(table: TableDef): XmlElement[] {
   return flags.map(([name, value]) => textEl(name, value));
 }
 
-function renderForm(form: FormDef, table: TableDef, managed: boolean): XmlElement {
+/** Manifest `of-type` for a bound property, by column type (PCF manifest reference). */
+function manifestType(column: ColumnDef | undefined): string {
+  switch (column?.type.kind) {
+    case 'memo':
+      return 'Multiple';
+    case 'integer':
+      return 'Whole.None';
+    case 'decimal':
+      return 'Decimal';
+    case 'money':
+      return 'Currency';
+    case 'datetime':
+      return column.type.behavior === 'DateOnly' ? 'DateAndTime.DateOnly' : 'DateAndTime.DateAndTime';
+    case 'boolean':
+      return 'TwoOptions';
+    case 'choice':
+      return 'OptionSet';
+    case 'lookup':
+      return 'Lookup.Simple';
+    default:
+      return 'SingleLine.Text';
+  }
+}
+
+/** Unified Interface form factors: 0 web, 1 tablet, 2 phone. */
+const FORM_FACTORS = [0, 1, 2] as const;
+
+/**
+ * `<controlDescriptions>`: for each bound field, the default control (by class id) followed by
+ * the code component per form factor, as the maker portal writes a PCF binding.
+ */
+function renderControlDescriptions(form: FormDef, table: TableDef, bindings: readonly FormControlBinding[]): XmlElement | undefined {
+  if (bindings.length === 0) return undefined;
+  return el(
+    'controlDescriptions',
+    {},
+    bindings.map((binding) => {
+      const column = table.columns.find((c) => c.logicalName === binding.field);
+      const parameters = () =>
+        el(
+          'parameters',
+          {},
+          el(binding.property, { type: binding.propertyType ?? manifestType(column) }, binding.field),
+          Object.entries(binding.parameters ?? {}).map(([name, value]) => el(name, { static: 'true' }, value)),
+        );
+      return el(
+        'controlDescription',
+        { forControl: braced(controlUniqueId(form, binding.field)) },
+        el('customControl', { id: column ? controlClassId(column) : CONTROL_CLASS.text }, el('parameters', {}, textEl('datafieldname', binding.field))),
+        FORM_FACTORS.map((formFactor) => el('customControl', { name: binding.control, formFactor }, parameters())),
+      );
+    }),
+  );
+}
+
+const controlUniqueId = (form: FormDef, field: string) => componentId('form-control', `${form.table}/${field}`);
+
+function renderForm(form: FormDef, table: TableDef, managed: boolean, bindings: readonly FormControlBinding[]): XmlElement {
   const column = (name: string) => table.columns.find((c) => c.logicalName === name);
+  const bound = new Set(bindings.map((b) => b.field));
   const cell = (field: string) => {
     const def = column(field);
     const label = def?.displayName ?? field;
@@ -278,7 +336,13 @@ function renderForm(form: FormDef, table: TableDef, managed: boolean): XmlElemen
         { id: braced(componentId('form-cell', `${form.table}/${field}`)) },
         // A managed export writes an empty label where it equals the column's display name (notes §4).
         formLabels(managed ? '' : label),
-        el('control', { id: field, classid: def ? controlClassId(def) : CONTROL_CLASS.text, datafieldname: field }),
+        el('control', {
+          id: field,
+          classid: def ? controlClassId(def) : CONTROL_CLASS.text,
+          datafieldname: field,
+          // A control with a code component is addressed by its uniqueid from <controlDescriptions>.
+          uniqueid: bound.has(field) ? braced(controlUniqueId(form, field)) : undefined,
+        }),
       ),
     );
   };
@@ -316,7 +380,7 @@ function renderForm(form: FormDef, table: TableDef, managed: boolean): XmlElemen
     textEl('IntroducedVersion', INTRODUCED_VERSION),
     textEl('FormPresentation', 1),
     textEl('FormActivationState', 1),
-    renderFormXml(tabs),
+    renderFormXml(tabs, renderControlDescriptions(form, table, bindings)),
     textEl('IsCustomizable', '1'),
     textEl('CanBeDeleted', '0'),
     localizedNames(form.name),
@@ -325,8 +389,8 @@ function renderForm(form: FormDef, table: TableDef, managed: boolean): XmlElemen
 }
 
 /** The `<form>` fragment (validated on its own against FormXml.xsd). */
-export function renderFormXml(tabs: XmlElement[]): XmlElement {
-  return el('form', {}, el('tabs', {}, tabs));
+export function renderFormXml(tabs: XmlElement[], controlDescriptions?: XmlElement): XmlElement {
+  return el('form', {}, el('tabs', {}, tabs), controlDescriptions);
 }
 
 /** The `<fetch>` fragment of a view (validated on its own against Fetch.xsd). */
@@ -380,11 +444,17 @@ export interface EntityRenderInput {
   forms: readonly FormDef[];
   views: readonly ViewDef[];
   managed: boolean;
+  formBindings?: readonly FormControlBinding[];
 }
 
 /** Tables the solution touches: every custom table, and native tables it adds columns to. */
 export function solutionTables(schema: SolutionSchema): TableDef[] {
   return schema.tables.filter((t) => t.origin === 'custom' || t.columns.some((c) => c.origin === 'solution'));
+}
+
+function bindingsFor(form: FormDef, bindings: readonly FormControlBinding[] = []): FormControlBinding[] {
+  const fields = new Set(form.tabs.flatMap((t) => t.sections.flatMap((s) => s.fields)));
+  return bindings.filter((b) => b.table === form.table && fields.has(b.field));
 }
 
 export function renderEntity(table: TableDef, input: EntityRenderInput): XmlElement {
@@ -407,7 +477,7 @@ export function renderEntity(table: TableDef, input: EntityRenderInput): XmlElem
     {},
     el('Name', { LocalizedName: table.displayName, OriginalName: table.displayName }, table.schemaName),
     el('EntityInfo', {}, entity),
-    forms.length ? el('FormXml', {}, el('forms', { type: 'main' }, forms.map((f) => renderForm(f, table, input.managed)))) : undefined,
+    forms.length ? el('FormXml', {}, el('forms', { type: 'main' }, forms.map((f) => renderForm(f, table, input.managed, bindingsFor(f, input.formBindings))))) : undefined,
     views.length ? el('SavedQueries', {}, el('savedqueries', {}, views.map((v) => renderView(v, table)))) : undefined,
   );
 }
