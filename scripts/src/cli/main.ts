@@ -5,12 +5,16 @@
 import { Command } from 'commander';
 import { register as registerSolution } from './commands/solution';
 import { register as registerDemo } from './commands/demo';
+import { register as registerGenerate } from './commands/generate';
+import { register as registerExtract } from './commands/extract';
 
 const program = new Command('lexbridge')
   .description('Move a law firm from Clio, Actionstep or Perfect Portal into Dynamics 365 Sales, inside your own tenant.')
   .showHelpAfterError();
 
 const registrations: ((program: Command) => void)[] = [
+  registerGenerate,
+  registerExtract,
   // one line per command module, e.g. (await import('./commands/sandbox')).register
   registerSolution,
   registerDemo,

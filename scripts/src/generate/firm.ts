@@ -287,13 +287,14 @@ const EXPENSE_CODES: [string, string][] = [
   ['E115', 'Deposition transcripts'],
 ];
 const ROLES = ['Opposing Party', 'Opposing Counsel', 'Witness', 'Expert', 'Referrer', 'Co-Client', 'Guardian'];
-const MOJIBAKE = ['JosÃ© MarÃ­a', 'FranÃ§ois', 'MÃ¼ller', 'Ã…ngstrÃ¶m', 'Zoë â€“ Brontë'];
+/** Names as they look after UTF-8 bytes were read as Windows-1252 (the 'odd-encoding' dirt). */
+const MOJIBAKE = ['JosÃ©', 'FranÃ§ois', 'MÃ¼ller', 'Ã…sa', 'ZoÃ«', 'RenÃ©e'];
 
 export function generateFirm(options: FirmOptions): Firm {
   const f = seededFaker(options.seed);
   const dirty = (rule: DirtRule, rate = options.dirtRate) => rate > 0 && f.number.float({ min: 0, max: 1 }) < rate;
 
-  const userCount = Math.max(4, Math.min(200, Math.ceil(options.matters / 8)));
+  const userCount = Math.max(8, Math.min(200, Math.ceil(options.matters / 8)));
   const users: FirmUser[] = [];
   for (let id = 1; id <= userCount; id++) {
     const firstName = f.person.firstName();
@@ -363,8 +364,8 @@ export function generateFirm(options: FirmOptions): Firm {
       contact.email = contact.phone;
       contact.dirt = 'phone-in-email';
     } else if (dirty('odd-encoding') && kind === 'person') {
-      contact.name = `${f.helpers.arrayElement(MOJIBAKE)} ${contact.lastName}`;
-      contact.firstName = contact.name.split(' ')[0];
+      contact.firstName = f.helpers.arrayElement(MOJIBAKE);
+      contact.name = `${contact.firstName} ${contact.lastName}`;
       contact.dirt = 'odd-encoding';
     }
     contacts.push(contact);

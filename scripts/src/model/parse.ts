@@ -44,8 +44,8 @@ export function recordBase<T extends RecordType>(
   system: SourceSystem,
   type: T,
   id: string | number,
-  provenance: { updatedAt: string; raw: Record<string, unknown>; sourceUrl?: string },
-): { key: RecordKey; sourceKey: string; type: T; updatedAt: string; raw: Record<string, unknown>; sourceUrl?: string } {
+  provenance: { updatedAt: string; raw: Record<string, unknown>; sourceUrl?: string; origin?: { file: string; line?: number } },
+): { key: RecordKey; sourceKey: string; type: T; updatedAt: string; raw: Record<string, unknown>; sourceUrl?: string; origin?: { file: string; line?: number } } {
   const key = { system, type, id: String(id) };
   return { key, sourceKey: toSourceKey(key), type, ...provenance };
 }

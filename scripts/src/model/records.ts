@@ -35,6 +35,8 @@ const base = {
   sourceUrl: z.string().optional(),
   /** The source payload exactly as read (API object or CSV row by header). */
   raw: z.record(z.string(), z.unknown()),
+  /** Where a file source read it (file and line), for messages; not part of the content. */
+  origin: z.object({ file: z.string(), line: z.number().int().optional() }).optional(),
 };
 
 const address = z.object({

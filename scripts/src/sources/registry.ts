@@ -1,0 +1,29 @@
+/**
+ * Source kinds → connector factories, for `lexbridge extract` and `discover`. Each source adds
+ * one line; nothing else in the CLI knows about individual sources.
+ */
+import { LexError } from '../errors';
+import { SOURCE_KINDS, type ConnectorFactory, type ConnectorOptions, type SourceConnector, type SourceKind } from './contract';
+import { createClioCsvConnector } from './clio-csv/connector';
+
+const factories: Partial<Record<SourceKind, ConnectorFactory>> = {
+  'clio-csv': createClioCsvConnector,
+  // 'clio-api': …, 'actionstep': … (added with their connectors)
+};
+
+export function isSourceKind(value: string): value is SourceKind {
+  return (SOURCE_KINDS as readonly string[]).includes(value);
+}
+
+export async function createConnector(kind: string, options: ConnectorOptions): Promise<SourceConnector> {
+  const factory = isSourceKind(kind) ? factories[kind] : undefined;
+  if (!factory) {
+    const known = Object.keys(factories);
+    throw new LexError({
+      code: 'LEX_SOURCE_UNKNOWN',
+      message: `no connector for source "${kind}"`,
+      fix: `Use --source with one of: ${known.join(', ')}.`,
+    });
+  }
+  return factory(options);
+}
