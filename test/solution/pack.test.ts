@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { loadPacConfig } from '../../solution/src/config';
-import { renderSolutionParts, type ExtraComponent } from '../../solution/src/pack';
+import { packSolution, renderSolutionParts, type ExtraComponent } from '../../solution/src/pack';
 import { ComponentType } from '../../solution/src/render/solution-xml';
 import { schema } from '../../solution/src/schema';
 import { column, text } from '../../solution/src/schema/columns';
 import { RECORD_DIFF, recordDiffControl } from './extra-components';
+import { zipEntries } from './zip-entries';
 
 const config = loadPacConfig(path.resolve(__dirname, '../../pac.config.json'));
 const asText = (c: string | Uint8Array) => (typeof c === 'string' ? c : new TextDecoder().decode(c));
@@ -23,6 +24,13 @@ describe('packSolution parts', () => {
     expect(types).toContain(`<Override PartName="/Controls/${control}/ControlManifest.xml" ContentType="application/octet-stream" />`);
     expect(asText(parts[1]!.content)).toContain(`<RootComponent type="66" schemaName="${control}" behavior="0" />`);
     expect(asText(parts[0]!.content)).toContain(`<Name>${control}</Name>`);
+  });
+
+  it('zips component folders without directory entries, deflated, in part order', async () => {
+    const packed = await packSolution({ schema, config, managed: true, extraComponents: [pcf] });
+    const entries = zipEntries(packed.zip);
+    expect(entries.map((e) => e.name)).toEqual(packed.parts.map((p) => p.path));
+    expect(entries.filter((e) => e.isDirectory || e.method !== 8)).toEqual([]);
   });
 
   it('binds the control to its field on the form: uniqueid on the control, controlDescription per form factor', () => {
