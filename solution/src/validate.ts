@@ -104,8 +104,7 @@ function validateTable(table: TableDef, prefix: string, tableNames: Set<string>,
 
   for (const column of table.columns) {
     const c = column.logicalName;
-    const owned = column.origin === 'solution' && !(table.origin === 'custom' && column.type.kind === 'primarykey');
-    if (owned && !c.startsWith(prefix)) at('prefix', `columns the solution adds must start with the publisher prefix "${prefix}"`, c);
+    if (column.origin === 'solution' && !c.startsWith(prefix)) at('prefix', `columns the solution adds must start with the publisher prefix "${prefix}"`, c);
     if (column.schemaName.toLowerCase() !== c) at('schema-name', `schema name ${column.schemaName} does not match the logical name (case-insensitively)`, c);
     if (column.type.kind === 'choice' && !choiceNames.has(column.type.choice)) {
       at('unknown-choice', `refers to choice ${column.type.choice}, which the schema does not define`, c);
