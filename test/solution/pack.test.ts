@@ -72,6 +72,20 @@ describe('packSolution parts', () => {
     expect(asText(u![0]!.content)).not.toBe(asText(m![0]!.content));
   });
 
+  it('points the app at components that exist: forms, views, roles, site map', () => {
+    const xml = asText(renderSolutionParts({ schema, config, managed: false })[0]!.content);
+    const ids = (pattern: RegExp) => [...xml.matchAll(pattern)].map((m) => m[1]!);
+    const forms = ids(/<formid>(\{[^}]+\})<\/formid>/g);
+    const views = ids(/<savedqueryid>(\{[^}]+\})<\/savedqueryid>/g);
+    const roles = ids(/<Role id="(\{[^}]+\})" name=/g);
+    expect(ids(/<AppModuleComponent type="60" id="(\{[^}]+\})"/g).sort()).toEqual([...forms].sort());
+    expect(ids(/<AppModuleComponent type="26" id="(\{[^}]+\})"/g).sort()).toEqual([...views].sort());
+    const roleMaps = xml.slice(xml.indexOf('<AppModuleRoleMaps>'), xml.indexOf('</AppModuleRoleMaps>'));
+    expect([...roleMaps.matchAll(/<Role id="(\{[^}]+\})" \/>/g)].map((m) => m[1]).sort()).toEqual([...roles].sort());
+    expect(xml).toContain('<AppModuleComponent type="62" schemaName="lex_Lexbridge" />');
+    expect(xml).toContain('<SiteMapUniqueName>lex_Lexbridge</SiteMapUniqueName>');
+  });
+
   it('escapes every value it writes', () => {
     const odd = { ...config, solution: { ...config.solution, description: 'Fees & "trust" <money>' } };
     const manifest = asText(renderSolutionParts({ schema, config: odd, managed: false })[1]!.content);
