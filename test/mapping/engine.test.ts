@@ -15,7 +15,12 @@ function dynamicsUsers(firm: Firm): SystemUser[] {
     .map((u, i) => ({ systemuserid: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`, internalemailaddress: u.email.toUpperCase(), isdisabled: false }));
 }
 
-function mapAll(records: MappableRecord[], firm: Firm, profile = defaultProfile('clio-api')) {
+/** The default profile with a fallback owner, as an admin sets it after pre-flight lists unmatched users. */
+function withFallbackOwner(firm: Firm, profile = defaultProfile('clio-api')) {
+  return { ...profile, owners: { match: 'email' as const, fallbackOwnerEmail: firm.users.find((u) => u.inDynamics)!.email } };
+}
+
+function mapAll(records: MappableRecord[], firm: Firm, profile = withFallbackOwner(firm)) {
   const { context } = createContext({ profile, records, systemUsers: dynamicsUsers(firm) });
   const results = records.map((r) => ({ record: r, ...mapRecord(r, profile, context) }));
   return { results, ops: results.flatMap((r) => r.ops), errors: results.flatMap((r) => r.errors) };
@@ -114,7 +119,7 @@ describe('mapRecord with the default Clio profile on a clean generated firm', ()
 
 describe('mapRecord: statuses, owners and bad data', () => {
   const { firm, records } = generatedFirmRecords('clio', 30, 0);
-  const profile = defaultProfile('clio-api');
+  const profile = withFallbackOwner(firm);
   const { context } = createContext({ profile, records, systemUsers: dynamicsUsers(firm) });
   const matter = records.find((r) => r.type === 'matter' && r['status'] === 'closed')!;
 
@@ -165,9 +170,8 @@ describe('mapRecord: statuses, owners and bad data', () => {
     const { ops } = mapRecord(matter, profile, context);
     const user = firm.users.find((u) => `clio:user:${u.id}` === matter['responsibleUserRef'])!;
     if (user.inDynamics) expect(ops[0]!.ownerId).toMatch(/^00000000-/);
-    const withFallback = { ...profile, owners: { match: 'email' as const, fallbackOwnerEmail: firm.users.find((u) => u.inDynamics)!.email } };
-    const built = createContext({ profile: withFallback, records, systemUsers: dynamicsUsers(firm) });
-    const { ops: owned } = mapRecord({ ...matter, responsibleUserRef: 'clio:user:999999' }, withFallback, built.context);
+    const built = createContext({ profile, records, systemUsers: dynamicsUsers(firm) });
+    const { ops: owned } = mapRecord({ ...matter, responsibleUserRef: 'clio:user:999999' }, profile, built.context);
     expect(owned[0]!.ownerId).toBe(built.users.fallbackOwnerId);
   });
 

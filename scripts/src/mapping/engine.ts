@@ -568,14 +568,16 @@ function resolveLookup(
   }
   const sourceKey = String(value);
   const hit = spec.suffix ? undefined : context.target(sourceKey);
-  if (hit && l.targets.includes(hit.table)) return { table: hit.table, id: hit.id, sourceKey };
-  if (hit && !l.targets.includes(hit.table))
-    return fail('LEX_MAP_LOOKUP_WRONG_TABLE', `${sourceKey} maps to ${hit.table}, which ${l.column} cannot point to (${l.targets.join(', ')})`, 'Change the lookup target in the mapping profile.');
-  if (spec.table) {
-    const key = sourceKey + (spec.suffix ?? '');
-    return { table: spec.table, id: context.preExisting(key) ?? rowId(key), sourceKey };
+  if (hit && l.targets.includes(hit.table) && (!spec.table || spec.table === hit.table)) return { table: hit.table, id: hit.id, sourceKey };
+  if (hit)
+    return fail('LEX_MAP_LOOKUP_WRONG_TABLE', `${sourceKey} maps to ${hit.table}, which ${l.column} cannot point to here (${spec.table ?? l.targets.join(', ')})`, 'Correct the reference in the source, or the lookup in the mapping profile.');
+  if (spec.suffix) {
+    const key = sourceKey + spec.suffix;
+    return { table: spec.table ?? l.targets[0]!, id: context.preExisting(key) ?? rowId(key), sourceKey };
   }
-  return fail('LEX_MAP_ORPHAN', `${sourceKey} is not among the extracted records`, 'Extract the referenced record too, or correct the reference in the source.');
+  // Staging holds every extracted record, so a reference outside the index points at nothing:
+  // binding it would fail the row at load time; leaving it empty loads the row without the link.
+  return fail('LEX_MAP_ORPHAN', `${sourceKey} is not among the extracted records`, 'Extract the referenced record too, or correct the reference in the source; the row loads without this link.');
 }
 
 function addCustomFields(t: CompiledTarget, record: MappableRecord, context: MappingContext, columns: Record<string, ColumnValue>, errors: LexError[]): void {

@@ -34,7 +34,7 @@ export type FieldMap = z.infer<typeof fieldMapSchema>;
 export const lookupMapSchema = z
   .object({
     from: path.optional().describe('Path to the source key of the referenced record (lookup by source key)'),
-    table: z.string().optional().describe('Target table of the referenced row when it is not known from the record index'),
+    table: z.string().optional().describe('The table the referenced row must be in (a reference to a record mapped elsewhere is an error)'),
     suffix: z.string().optional().describe('Target-key suffix of the referenced row (`#account`)'),
     user: z.boolean().optional().describe('The reference is a source user: resolve to a systemuser by email'),
     sibling: z.string().optional().describe('Bind to the row of this table produced from the same source record'),
