@@ -145,6 +145,10 @@ function tableRequest(table: TableDef, headers: Record<string, string>): Metadat
     body: {
       '@odata.type': `${NS}.EntityMetadata`,
       SchemaName: table.schemaName,
+      // The schema fixes the entity set; Dataverse would otherwise derive its own plural
+      // (lex_timeentry -> lex_timeentries) and every URL the loader builds would miss.
+      // Learn, EntityMetadata.EntitySetName: "For custom entities, you can change the name of the entity set used."
+      EntitySetName: table.entitySetName,
       DisplayName: label(table.displayName),
       DisplayCollectionName: label(table.pluralDisplayName),
       Description: label(table.description),
