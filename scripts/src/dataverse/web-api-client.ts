@@ -43,6 +43,7 @@ export interface WebApiClientOptions {
 const SDK_MESSAGE_FILTERS = 'sdkmessagefilters';
 
 const NOT_FOUND_SEGMENT = '0x8006088a';
+const OBJECT_DOES_NOT_EXIST = '0x80040217';
 
 export function entityIdFrom(headers: Record<string, string>): string | undefined {
   const entityId = headers['odata-entityid'] ?? headers['location'];
@@ -63,6 +64,16 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
+}
+
+/**
+ * "No such row/definition": a 404 that is not about the URL itself (an unknown entity set is
+ * 0x8006088a), or ObjectDoesNotExist, which metadata reads may send with 400.
+ */
+function isAbsent(response: WebApiResponse): boolean {
+  if (response.status < 400 || response.status >= 500) return false;
+  const code = parseErrorBody(response.body).code.toLowerCase();
+  return (response.status === 404 && code !== NOT_FOUND_SEGMENT) || code === OBJECT_DOES_NOT_EXIST;
 }
 
 function isSuccess(status: number): boolean {
@@ -91,7 +102,7 @@ export class WebApiClient implements DataverseClient {
   /** GET returning parsed JSON, `undefined` on a row-level 404; other failures throw. */
   async getJson<T>(path: string, headers?: Record<string, string>, recordKey?: string): Promise<T | undefined> {
     const response = await this.request({ method: 'GET', path, ...(headers ? { headers } : {}) });
-    if (response.status === 404 && parseErrorBody(response.body).code.toLowerCase() !== NOT_FOUND_SEGMENT) return undefined;
+    if (isAbsent(response)) return undefined;
     this.check(response, `GET ${path}`, recordKey);
     return JSON.parse(response.body) as T;
   }

@@ -10,6 +10,7 @@
 import { describeKey, formatKey, tableDef, type DataverseClient, type QueryOptions, type RetrieveOptions, type Row, type RowKey, type UpsertItem, type WriteOp, type WriteOptions, type BatchOptions, type ExecuteOptions } from '../client';
 import { AdaptiveConcurrency } from '../concurrency';
 import { DataverseError } from '../errors';
+import { defaultRetryPolicy, retryDelay, type RetryPolicy } from '../retry';
 import { createTransport } from '../transport';
 import { queryString, WebApiClient } from '../web-api-client';
 import { fetchSend } from './fetch-send';
@@ -28,6 +29,8 @@ export interface XrmClientOptions {
   bulk?: 'detect' | 'never';
   bulkSize?: number;
   batchSize?: number;
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Status of a Dataverse error code as the Web API would send it (Xrm.WebApi gives only the code). */
@@ -62,11 +65,18 @@ export class XrmDataverseClient implements DataverseClient {
   /** Same-origin Web API client for what Xrm.WebApi does not offer. */
   readonly webApiClient: WebApiClient;
   private readonly webApi: XrmWebApi;
+  private readonly concurrency: AdaptiveConcurrency;
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(options: XrmClientOptions) {
     this.webApi = options.webApi;
+    this.retry = options.retry ?? defaultRetryPolicy;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    // One parallelism budget for both roads: they spend the same user's service-protection limits.
+    this.concurrency = new AdaptiveConcurrency({ initial: 2, max: options.maxParallel ?? 6 });
     const apiUrl = `${options.clientUrl.replace(/\/+$/, '')}/api/data/v9.2/`;
-    const transport = createTransport({ apiUrl, send: fetchSend(options.fetch), concurrency: new AdaptiveConcurrency({ initial: 2, max: options.maxParallel ?? 6 }) });
+    const transport = createTransport({ apiUrl, send: fetchSend(options.fetch), concurrency: this.concurrency, retry: this.retry, sleep: this.sleep });
     this.webApiClient = new WebApiClient({
       transport,
       apiUrl,
@@ -80,11 +90,10 @@ export class XrmDataverseClient implements DataverseClient {
     tableDef(table);
     if (typeof key !== 'string') return this.webApiClient.retrieve(table, key, options);
     try {
-      return (await this.webApi.retrieveRecord(table, key, queryString(options))) as Row;
+      return await this.viaXrm(`retrieveRecord ${table}${formatKey(key)}`, undefined, () => this.webApi.retrieveRecord(table, key, queryString(options)));
     } catch (error) {
-      const mapped = fromXrmError(error, `retrieveRecord ${table}${formatKey(key)}`);
-      if (mapped.status === 404 && mapped.dataverseCode !== '0x8006088a') return undefined;
-      throw mapped;
+      if (error instanceof DataverseError && error.status === 404 && error.dataverseCode !== '0x8006088a') return undefined;
+      throw error;
     }
   }
 
@@ -92,12 +101,10 @@ export class XrmDataverseClient implements DataverseClient {
     tableDef(table);
     let query: string | undefined = queryString(options);
     while (query !== undefined) {
-      let page: Xrm.RetrieveMultipleResult;
-      try {
-        page = await this.webApi.retrieveMultipleRecords(table, query, options.pageSize);
-      } catch (error) {
-        throw fromXrmError(error, `retrieveMultipleRecords ${table}`);
-      }
+      const options$ = query;
+      const page: Xrm.RetrieveMultipleResult = await this.viaXrm(`retrieveMultipleRecords ${table}`, undefined, () =>
+        this.webApi.retrieveMultipleRecords(table, options$, options.pageSize),
+      );
       yield page.entities as Row[];
       // Microsoft Learn: pass the query part of nextLink back as the options.
       query = page.nextLink ? page.nextLink.slice(page.nextLink.indexOf('?')) : undefined;
@@ -106,22 +113,15 @@ export class XrmDataverseClient implements DataverseClient {
 
   async create(table: string, row: Row, options: WriteOptions = {}): Promise<string> {
     tableDef(table);
-    try {
-      return (await this.webApi.createRecord(table, row)).id.replace(/[{}]/g, '').toLowerCase();
-    } catch (error) {
-      throw fromXrmError(error, `createRecord ${table}`, options.recordKey);
-    }
+    const created = await this.viaXrm(`createRecord ${table}`, options.recordKey, () => this.webApi.createRecord(table, row));
+    return created.id.replace(/[{}]/g, '').toLowerCase();
   }
 
   async update(table: string, key: RowKey, row: Row, options: WriteOptions = {}): Promise<void> {
     // Xrm.WebApi.updateRecord takes a GUID and no ETag; anything else goes the Web API road.
     if (typeof key !== 'string' || (options.ifMatch && options.ifMatch !== '*')) return this.webApiClient.update(table, key, row, options);
     tableDef(table);
-    try {
-      await this.webApi.updateRecord(table, key, row);
-    } catch (error) {
-      throw fromXrmError(error, `updateRecord ${table}(${describeKey(key)})`, options.recordKey);
-    }
+    await this.viaXrm(`updateRecord ${table}(${describeKey(key)})`, options.recordKey, () => this.webApi.updateRecord(table, key, row));
   }
 
   upsert(table: string, key: RowKey, row: Row, options?: WriteOptions): Promise<void> {
@@ -146,5 +146,28 @@ export class XrmDataverseClient implements DataverseClient {
 
   execute<T = unknown>(name: string, body?: Row, options?: ExecuteOptions): Promise<T | undefined> {
     return this.webApiClient.execute<T>(name, body, options);
+  }
+
+  /**
+   * One Xrm.WebApi call under the shared parallelism budget, retried on throttling and
+   * unavailability. Xrm.WebApi hides `Retry-After`, so a 429 backs off 2^n seconds.
+   */
+  private async viaXrm<T>(label: string, recordKey: string | undefined, call: () => PromiseLike<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const release = await this.concurrency.acquire();
+      try {
+        const result = await call();
+        release();
+        this.concurrency.onSuccess();
+        return result;
+      } catch (raw) {
+        release();
+        const error = fromXrmError(raw, label, recordKey);
+        if (error.status === 429) this.concurrency.onThrottle();
+        const delay = retryDelay(attempt, { kind: 'response', status: error.status }, this.retry);
+        if (delay === undefined) throw error;
+        await this.sleep(delay);
+      }
+    }
   }
 }
