@@ -56,7 +56,7 @@ export const Tables = {
       lex_originatingattorneyid: { systemuser: 'lex_OriginatingAttorneyId' },
       lex_opportunityid: { opportunity: 'lex_OpportunityId' },
       lex_incidentid: { incident: 'lex_IncidentId' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
     },
@@ -106,7 +106,7 @@ export const Tables = {
       lex_matterid: { lex_matter: 'lex_MatterId' },
       lex_userid: { systemuser: 'lex_UserId' },
       lex_invoiceid: { invoice: 'lex_InvoiceId' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
     },
@@ -148,7 +148,7 @@ export const Tables = {
     navigation: {
       lex_matterid: { lex_matter: 'lex_MatterId' },
       lex_clientid: { account: 'lex_ClientId_account', contact: 'lex_ClientId_contact' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
     },
@@ -186,7 +186,7 @@ export const Tables = {
     /** Single-valued navigation property per lookup column and target, for `@odata.bind` and `$expand`. */
     navigation: {
       lex_matterid: { lex_matter: 'lex_MatterId' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
     },
@@ -363,7 +363,7 @@ export const Tables = {
       primarycontactid: { contact: 'primarycontactid' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
     },
   },
   contact: {
@@ -414,7 +414,7 @@ export const Tables = {
       parentcustomerid: { account: 'parentcustomerid_account', contact: 'parentcustomerid_contact' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
     },
   },
   opportunity: {
@@ -453,7 +453,7 @@ export const Tables = {
       customerid: { account: 'customerid_account', contact: 'customerid_contact' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
     },
   },
   incident: {
@@ -489,7 +489,7 @@ export const Tables = {
       customerid: { account: 'customerid_account', contact: 'customerid_contact' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
     },
   },
   connectionrole: {
@@ -550,7 +550,7 @@ export const Tables = {
       record2roleid: { connectionrole: 'record2roleid' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
     },
   },
   invoice: {
@@ -597,7 +597,7 @@ export const Tables = {
       transactioncurrencyid: { transactioncurrency: 'transactioncurrencyid' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
       lex_matterid: { lex_matter: 'lex_MatterId' },
     },
   },
@@ -636,7 +636,7 @@ export const Tables = {
     /** Single-valued navigation property per lookup column and target, for `@odata.bind` and `$expand`. */
     navigation: {
       invoiceid: { invoice: 'invoiceid' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
     },
   },
   task: {
@@ -676,7 +676,7 @@ export const Tables = {
       regardingobjectid: { account: 'regardingobjectid_account_task', contact: 'regardingobjectid_contact_task', opportunity: 'regardingobjectid_opportunity_task', incident: 'regardingobjectid_incident_task', lex_matter: 'regardingobjectid_lex_matter_task' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
     },
   },
   appointment: {
@@ -716,7 +716,7 @@ export const Tables = {
       regardingobjectid: { account: 'regardingobjectid_account_appointment', contact: 'regardingobjectid_contact_appointment', opportunity: 'regardingobjectid_opportunity_appointment', incident: 'regardingobjectid_incident_appointment', lex_matter: 'regardingobjectid_lex_matter_appointment' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
     },
   },
   phonecall: {
@@ -756,7 +756,7 @@ export const Tables = {
       regardingobjectid: { account: 'regardingobjectid_account_phonecall', contact: 'regardingobjectid_contact_phonecall', opportunity: 'regardingobjectid_opportunity_phonecall', incident: 'regardingobjectid_incident_phonecall', lex_matter: 'regardingobjectid_lex_matter_phonecall' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
     },
   },
   email: {
@@ -797,7 +797,7 @@ export const Tables = {
       regardingobjectid: { account: 'regardingobjectid_account_email', contact: 'regardingobjectid_contact_email', opportunity: 'regardingobjectid_opportunity_email', incident: 'regardingobjectid_incident_email', lex_matter: 'regardingobjectid_lex_matter_email' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
-      lex_migrationrunid: { lex_migrationrun: 'lex_migrationrunid' },
+      lex_migrationrunid: { lex_migrationrun: 'lex_MigrationRunId' },
     },
   },
   annotation: {

@@ -21,6 +21,7 @@ export function provenanceColumns(): ColumnDef[] {
       description: 'The source record as JSON at migration time, for the field-level diff.',
     }),
     column('lex_migrationrunid', 'Migration Run', lookup(['lex_migrationrun']), {
+      schemaName: 'lex_MigrationRunId',
       description: 'The run that last wrote this row.',
     }),
     column('lex_originalcreatedon', 'Original Created On', dateTime(), {
