@@ -301,8 +301,10 @@ export class Journal {
       if (!e) counts.set(entity, (e = { entity, extracted: 0, loaded: 0, skipped: 0, failed: 0, holds: false }));
       return e;
     };
-    for (const [sourceKey, result] of outcome) entry(entityOf(sourceKey))[result]++;
-    for (const { sourceKey } of this.skips()) if (!outcome.has(sourceKey)) entry(entityOf(sourceKey)).skipped++;
+    // Rows the engine sets up itself (`lexbridge:profile`: roles, price list) are not source records.
+    const isSourceRecord = (sourceKey: string) => !sourceKey.startsWith('lexbridge:');
+    for (const [sourceKey, result] of outcome) if (isSourceRecord(sourceKey)) entry(entityOf(sourceKey))[result]++;
+    for (const { sourceKey } of this.skips()) if (!outcome.has(sourceKey) && isSourceRecord(sourceKey)) entry(entityOf(sourceKey)).skipped++;
     for (const r of this.db.prepare('SELECT entity, count FROM extracted').all() as { entity: string; count: number }[]) entry(r.entity).extracted = r.count;
     return [...counts.values()]
       .map((e) => ({ ...e, holds: e.extracted === e.loaded + e.skipped + e.failed }))

@@ -1,0 +1,358 @@
+/**
+ * The run commands as plain async functions (the CLI only parses flags and prints): start or
+ * resume a sample/full/delta run from mapped TargetOps, approve a sample, verify a run, roll a
+ * run back. Each journals under `<cwd>/.lexbridge/runs/<runId>/` and writes its report there.
+ * Node edge: files and the journal; the engine pieces it calls are pure.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { DataverseClient } from '../dataverse/client';
+import { LexError } from '../errors';
+import { entityOf, Journal, newRunId, runsRoot, type RunMeta, type RunMode } from '../journal/journal';
+import { rowId, type TargetOp } from '../mapping/target-op';
+import { findColumn, navigationProperty, schema } from '../../../solution/src/schema';
+import { buildRunReport, type RunReport } from '../reports/run-report';
+import { writeRunReport, writeSupplementalPackage } from '../reports/write';
+import { executePlan, type LoadProgress } from './load';
+import { buildPlan, type Plan } from './plan';
+import { planRollback } from './rollback';
+import { rowReference, tableOf } from './row-body';
+import { sampleOps, selectSample, type SampleCandidate } from './sample';
+import { diffRecords, diffStatusOps, readBack, summariseDiffs, type RecordDiff } from './verify';
+
+export interface RunCounts {
+  [entity: string]: { extracted: number; loaded: number; skipped: number; failed: number };
+}
+
+/** What `run`, `sample`, `delta`, `rollback` and `demo` print with `--json`. */
+export interface RunOutcome {
+  runId: string;
+  mode: RunMode;
+  status: RunMeta['status'];
+  counts: RunCounts;
+  diffs: number;
+  report: string;
+}
+
+export interface StartRunOptions {
+  cwd: string;
+  mode: Exclude<RunMode, 'rollback'>;
+  source: string;
+  environment: string;
+  client: DataverseClient;
+  /** Every op the confirmed profile maps the staging store to. */
+  ops: readonly TargetOp[];
+  /** Records per entity in staging (record accounting). */
+  extracted: Readonly<Record<string, number>>;
+  /** Records mapping deliberately gave no row, with why. */
+  skips?: readonly { sourceKey: string; reason: string }[];
+  profile: { version: number; hash: string };
+  /** Sample runs: the records to choose from and how many. */
+  sample?: { size: number; candidates: readonly SampleCandidate[]; seed?: string };
+  /** Continue this run from its journal instead of starting a new one. */
+  resumeRunId?: string;
+  watermark?: string;
+  parentRunId?: string;
+  batchSize?: number;
+  maxUploadFileSize?: number;
+  documentUrl?: (op: TargetOp) => string | undefined;
+  /** Firm tax id for LAW_FIRM_ID in LEDES files. */
+  lawFirmId?: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+function countsOf(journal: Journal): RunCounts {
+  return Object.fromEntries(journal.accounting().map((a) => [a.entity, { extracted: a.extracted, loaded: a.loaded, skipped: a.skipped, failed: a.failed }]));
+}
+
+/** The rows a plan leaves behind, one op per row: write + deferred lookups + state merged. */
+export function plannedRows(plan: Plan): TargetOp[] {
+  const rows = new Map<string, TargetOp>();
+  for (const step of plan.steps) {
+    if (step.phase === 'delete') continue;
+    for (const op of step.ops) {
+      const key = `${op.table}:${op.id}`;
+      const seen = rows.get(key);
+      rows.set(key, seen ? { ...seen, lookups: { ...seen.lookups, ...op.lookups }, ...(op.state ? { state: op.state } : {}) } : op);
+    }
+  }
+  return [...rows.values()];
+}
+
+/** The latest approved sample of this profile version, or a LexError saying how to get one. */
+export function requireApprovedSample(cwd: string, profile: { version: number; hash: string }): RunMeta {
+  const root = runsRoot(cwd);
+  const approved = Journal.list(root)
+    .map((id) => {
+      const j = Journal.open(root, id);
+      try {
+        return j.meta();
+      } finally {
+        j.close();
+      }
+    })
+    .filter((m) => m.mode === 'sample' && m.approvedBy && m.profileVersion === profile.version && m.profileHash === profile.hash);
+  const latest = approved[approved.length - 1];
+  if (!latest) {
+    throw new LexError({
+      code: 'LEX_RUN_NOT_APPROVED',
+      message: `No approved sample for profile version ${profile.version} (${profile.hash.slice(0, 12)})`,
+      fix: 'Run `lexbridge sample`, review its report, then `lexbridge approve <runId>`; a changed profile needs a new sample.',
+    });
+  }
+  return latest;
+}
+
+export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
+  const root = runsRoot(options.cwd);
+  if (options.mode !== 'sample' && !options.resumeRunId) requireApprovedSample(options.cwd, options.profile);
+
+  let ops = [...options.ops];
+  const skips = [...(options.skips ?? [])];
+  if (options.mode === 'sample') {
+    if (!options.sample) throw new LexError({ code: 'LEX_RUN_SAMPLE_SIZE', message: 'A sample run needs a size and the records to choose from', fix: 'Pass --size <n> to `lexbridge sample`.' });
+    const chosen = selectSample(options.sample.candidates, { size: options.sample.size, ...(options.sample.seed ? { seed: options.sample.seed } : {}) });
+    ops = sampleOps(ops, chosen);
+    const inSample = new Set(ops.map((o) => o.sourceKey));
+    for (const c of options.sample.candidates) if (!inSample.has(c.sourceKey)) skips.push({ sourceKey: c.sourceKey, reason: 'not in sample' });
+  }
+  const journal = options.resumeRunId
+    ? Journal.open(root, options.resumeRunId)
+    : Journal.create(root, {
+        runId: newRunId(options.mode),
+        mode: options.mode,
+        source: options.source,
+        environment: options.environment,
+        profileVersion: options.profile.version,
+        profileHash: options.profile.hash,
+        planHash: null,
+        watermark: options.watermark ?? null,
+        parentRunId: options.parentRunId ?? null,
+      });
+  try {
+    const runId = journal.meta().runId;
+    // Every migrated row says which run last wrote it; the run's own row must exist first.
+    await recordRunRow(options.client, journal.meta(), null);
+    const plan = buildPlan(stampRun(ops, runId), {
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      ...(options.maxUploadFileSize ? { maxUploadFileSize: options.maxUploadFileSize } : {}),
+      ...(options.documentUrl ? { documentUrl: options.documentUrl } : {}),
+    });
+    journal.setExtracted(options.extracted);
+    for (const s of skips) journal.recordSkip(s.sourceKey, s.reason);
+    const result = await executePlan(plan, { client: options.client, journal, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    if (result.status === 'stopped') return outcome(journal, null, 'running');
+
+    const diffs = await verifyRows(options.client, plannedRows(plan));
+    const holds = journal.accounting().every((a) => a.holds);
+    const meta = journal.updateMeta({ status: holds ? 'completed' : 'failed', completedOn: new Date().toISOString() });
+    const report = writeReports(journal, diffs, ops, options.lawFirmId);
+    await recordRunRow(options.client, meta, report);
+    return outcome(journal, diffs, meta.status, report.reportPath);
+  } finally {
+    journal.close();
+  }
+}
+
+/** Adds `lex_migrationrunid` to every op whose table carries provenance. */
+function stampRun(ops: readonly TargetOp[], runId: string): TargetOp[] {
+  const stamped = new Set(schema.tables.filter((t) => t.columns.some((c) => c.logicalName === 'lex_migrationrunid')).map((t) => t.logicalName));
+  const ref = { table: 'lex_migrationrun', id: runRowId(runId), sourceKey: `lexbridge:run:${runId}` };
+  return ops.map((op) => (stamped.has(op.table) ? { ...op, lookups: { ...op.lookups, lex_migrationrunid: ref } } : op));
+}
+
+/** Reads rows back, diffs them, and marks each matter's `lex_diffstatus`. */
+async function verifyRows(client: DataverseClient, rows: readonly TargetOp[]): Promise<RecordDiff[]> {
+  const diffs = diffRecords(rows, await readBack(client, rows));
+  const marks = diffStatusOps(diffs);
+  if (marks.length) await client.upsertMany('lex_matter', marks.map((m) => ({ key: m.id, row: { ...m.columns }, recordKey: m.sourceKey })));
+  return diffs;
+}
+
+function reportFor(journal: Journal, diffs: readonly RecordDiff[] | null): RunReport {
+  const meta = journal.meta();
+  const root = path.dirname(path.dirname(journal.file));
+  const rollbackRun = Journal.list(root)
+    .map((id) => {
+      const j = Journal.open(root, id);
+      try {
+        return j.meta();
+      } finally {
+        j.close();
+      }
+    })
+    .find((m) => m.mode === 'rollback' && m.parentRunId === meta.runId);
+  return buildRunReport({
+    meta,
+    accounting: journal.accounting(),
+    operations: journal.operations(),
+    ...(diffs ? { diffs } : {}),
+    ...(rollbackRun ? { rollback: { status: rollbackRun.status === 'completed' ? 'rolled back' : 'rollback incomplete', byRunId: rollbackRun.runId } } : {}),
+  });
+}
+
+function writeReports(journal: Journal, diffs: readonly RecordDiff[] | null, ops: readonly TargetOp[], lawFirmId = ''): { reportPath: string; report: RunReport } {
+  const dir = path.dirname(journal.file);
+  const report = reportFor(journal, diffs);
+  const written = writeRunReport(dir, report);
+  if (ops.length) writeSupplementalPackage(dir, ops, lawFirmId);
+  return { reportPath: written.html, report };
+}
+
+/** The rolled-back run's report, re-rendered with its rollback status (its diff kept). */
+function refreshRollbackStatus(dir: string, rollback: RunReport['rollback']): void {
+  const file = path.join(dir, 'report.json');
+  if (!existsSync(file)) return;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as RunReport;
+  writeRunReport(dir, { ...report, rollback });
+}
+
+/** Choice value by label, from the schema (never typed by hand). */
+function choiceValue(choice: string, label: string): number {
+  const option = schema.choices.find((c) => c.name === choice)?.options.find((o) => o.label === label);
+  if (!option) throw new Error(`${choice} has no option "${label}"`);
+  return option.value;
+}
+
+const MODE_LABEL: Record<RunMode, string> = { sample: 'Sample', full: 'Full', delta: 'Delta', rollback: 'Rollback' };
+
+/** The run's summary on its `lex_migrationrun` row, so admins see it inside Dynamics. */
+async function recordRunRow(client: DataverseClient, meta: RunMeta, written: { reportPath: string; report: RunReport } | null): Promise<void> {
+  const base: Record<string, unknown> = {
+    lex_name: `${meta.runId} (${meta.mode})`,
+    lex_runkey: meta.runId,
+    lex_mode: choiceValue('lex_runmode', MODE_LABEL[meta.mode]),
+    lex_startedon: meta.startedOn,
+    lex_profileversion: meta.profileVersion,
+  };
+  const parent = findColumn(tableOf('lex_migrationrun'), 'lex_parentrunid')!;
+  if (meta.parentRunId) base[`${navigationProperty(parent, 'lex_migrationrun')}@odata.bind`] = rowReference('lex_migrationrun', runRowId(meta.parentRunId));
+  if (!written) {
+    await client.upsert('lex_migrationrun', runRowId(meta.runId), { ...base, lex_runstatus: choiceValue('lex_runstatus', 'Running') });
+    return;
+  }
+  const { report } = written;
+  const status = meta.status === 'running' ? 'Running' : meta.status === 'failed' ? 'Failed' : report.operations.failed ? 'Completed With Errors' : 'Completed';
+  const row: Record<string, unknown> = {
+    ...base,
+    lex_runstatus: choiceValue('lex_runstatus', status),
+    lex_completedon: meta.completedOn,
+    lex_watermark: meta.watermark,
+    lex_counts: JSON.stringify(report.counts),
+    lex_summary: JSON.stringify({ journal: path.relative(process.cwd(), path.join(path.dirname(written.reportPath), 'journal.db')), operations: report.operations, diff: report.diff, errors: report.errors.map((e) => ({ code: e.code, count: e.count })) }),
+    lex_diffcount: report.diff ? report.diff.differing + report.diff.missing : 0,
+    lex_errorcount: report.operations.failed,
+    lex_planhash: meta.planHash,
+    lex_approvedby: meta.approvedBy,
+    lex_approvedon: meta.approvedOn,
+    lex_reportpath: written.reportPath,
+  };
+  await client.upsert('lex_migrationrun', runRowId(meta.runId), row);
+}
+
+export const runRowId = (runId: string) => rowId(`lexbridge:run:${runId}`);
+
+function outcome(journal: Journal, diffs: readonly RecordDiff[] | null, status: RunMeta['status'], report = ''): RunOutcome {
+  const meta = journal.meta();
+  const summary = diffs ? summariseDiffs(diffs) : null;
+  return { runId: meta.runId, mode: meta.mode, status, counts: countsOf(journal), diffs: summary ? summary.differing + summary.missing : 0, report };
+}
+
+/** `lexbridge approve <runId>`: who approved a sample, and when. */
+export function approveRun(cwd: string, runId: string, by: string, now = new Date()): RunMeta {
+  const journal = Journal.open(runsRoot(cwd), runId);
+  try {
+    const meta = journal.meta();
+    if (meta.mode !== 'sample' || meta.status !== 'completed') {
+      throw new LexError({ code: 'LEX_APPROVE_NOT_A_SAMPLE', message: `Run ${runId} is a ${meta.status} ${meta.mode} run; only a completed sample can be approved`, fix: 'Approve the sample run you reviewed (see `lexbridge runs`).' });
+    }
+    return journal.approve(by, now.toISOString());
+  } finally {
+    journal.close();
+  }
+}
+
+/** `lexbridge verify <runId>`: full read-back diff of a run, and its report refreshed. */
+export async function verifyRun(cwd: string, runId: string, client: DataverseClient): Promise<RunOutcome> {
+  const journal = Journal.open(runsRoot(cwd), runId);
+  try {
+    const plan = journal.plan();
+    if (!plan) throw new LexError({ code: 'LEX_VERIFY_NO_PLAN', message: `Run ${runId} has no plan in its journal`, fix: 'The run never started loading; run it again.' });
+    const written = new Set(journal.operations().filter((o) => o.status === 'ok').map((o) => `${o.table}:${o.targetId}`));
+    // Rows that failed to load are already failed records; verify what the run says it wrote.
+    const rows = plannedRows(plan).filter((o) => written.has(`${o.table}:${o.id}`));
+    const diffs = await verifyRows(client, rows);
+    const report = writeReports(journal, diffs, []);
+    return outcome(journal, diffs, journal.meta().status, report.reportPath);
+  } finally {
+    journal.close();
+  }
+}
+
+export interface RollbackOptions {
+  cwd: string;
+  runId: string;
+  client: DataverseClient;
+  environment: string;
+  force?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/**
+ * `lexbridge rollback <runId>`: restores before-images, deletes created rows, journals itself as
+ * a rollback run, and ends by checking the touched rows match their pre-run state.
+ */
+export async function rollbackRun(options: RollbackOptions): Promise<RunOutcome & { verified: boolean }> {
+  const root = runsRoot(options.cwd);
+  const target = Journal.open(root, options.runId);
+  let input;
+  try {
+    const meta = target.meta();
+    const others = Journal.list(root)
+      .filter((id) => id !== options.runId)
+      .map((id) => {
+        const j = Journal.open(root, id);
+        try {
+          return j.meta();
+        } finally {
+          j.close();
+        }
+      });
+    // Runs already undone, and the rollbacks that undid them, no longer hold rows.
+    const undone = new Set(others.filter((m) => m.mode === 'rollback' && m.status === 'completed' && m.parentRunId).map((m) => m.parentRunId!));
+    const later = others
+      .filter((m) => m.startedOn > meta.startedOn && !undone.has(m.runId) && !(m.mode === 'rollback' && (m.parentRunId === options.runId || undone.has(m.parentRunId ?? ''))))
+      .map((m) => {
+        const j = Journal.open(root, m.runId);
+        try {
+          return { runId: m.runId, touched: j.touchedRows() };
+        } finally {
+          j.close();
+        }
+      });
+    input = { runId: options.runId, prepared: target.preparedRows(), beforeImages: target.beforeImages(), operations: target.operations(), laterRuns: later, force: !!options.force };
+  } finally {
+    target.close();
+  }
+  const rollback = planRollback(input);
+  const journal = Journal.create(root, { runId: newRunId('rollback'), mode: 'rollback', source: 'journal', environment: options.environment, profileVersion: null, profileHash: null, planHash: rollback.plan.hash, watermark: null, parentRunId: options.runId });
+  try {
+    const extracted: Record<string, number> = {};
+    for (const op of [...rollback.restores, ...rollback.deletes]) extracted[entityOf(op.sourceKey)] = (extracted[entityOf(op.sourceKey)] ?? 0) + 1;
+    journal.setExtracted(extracted);
+    const result = await executePlan(rollback.plan, { client: options.client, journal, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    if (result.status === 'stopped') return { ...outcome(journal, null, 'running'), verified: false };
+    const restored = diffRecords(rollback.restores, await readBack(options.client, rollback.restores));
+    const leftOver = await readBack(options.client, rollback.deletes);
+    const verified = restored.every((d) => d.status === 'match') && leftOver.size === 0;
+    const meta = journal.updateMeta({ status: verified && result.failedOps === 0 ? 'completed' : 'failed', completedOn: new Date().toISOString() });
+    const report = writeReports(journal, restored, []);
+    await recordRunRow(options.client, meta, report);
+    refreshRollbackStatus(path.join(root, options.runId), { status: meta.status === 'completed' ? 'rolled back' : 'rollback incomplete', byRunId: meta.runId });
+    return { ...outcome(journal, restored, meta.status, report.reportPath), verified };
+  } finally {
+    journal.close();
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The six steps through the run functions the CLI calls, against the sandbox: sample → approve →
+ * full run → verify → rollback, with record accounting, the approval gate and the run row.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createHttpClient, type HttpDataverseClient } from '../../scripts/src/dataverse/http';
+import { staticTokenSource } from '../../scripts/src/dataverse/http/auth';
+import { Journal, runsRoot } from '../../scripts/src/journal/journal';
+import type { TargetOp } from '../../scripts/src/mapping/target-op';
+import { diffStatusValue } from '../../scripts/src/pipeline/verify';
+import { approveRun, rollbackRun, runRowId, startRun, verifyRun } from '../../scripts/src/pipeline/run';
+import { DEFAULT_USERS, startSandbox, type RunningSandbox } from '../../scripts/src/sandbox/server';
+import { op, ref } from './fixtures';
+
+const OWNER = DEFAULT_USERS[1]!.systemuserid;
+
+function firm(): TargetOp[] {
+  const ops: TargetOp[] = [];
+  for (let i = 1; i <= 4; i++) {
+    ops.push(op('account', `clio:contact:${i}`, { name: `Client ${i}` }, {}, { ownerId: OWNER }));
+    ops.push(op('lex_matter', `clio:matter:${i}`, { lex_name: `0000${i}-Client`, lex_matternumber: `0000${i}` }, { lex_clientid: ref('account', `clio:contact:${i}`) }, { ownerId: OWNER }));
+    ops.push(op('lex_timeentry', `clio:activity:${i}`, { lex_name: `Work ${i}`, lex_hours: i, lex_amount: i * 300 }, { lex_matterid: ref('lex_matter', `clio:matter:${i}`) }));
+  }
+  return ops;
+}
+const candidates = firm().map((o) => ({ sourceKey: o.sourceKey, entity: o.sourceKey.split(':')[1]! }));
+const extracted = { contact: 4, matter: 4, activity: 4 };
+const profile = { version: 1, hash: 'profile-hash-1' };
+
+describe('sample → approve → run → verify → rollback', () => {
+  let sandbox: RunningSandbox;
+  let client: HttpDataverseClient;
+  let cwd: string;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, limits: false });
+    client = createHttpClient({ url: sandbox.apiUrl, auth: staticTokenSource('run-test') });
+    cwd = mkdtempSync(path.join(tmpdir(), 'lex-run-'));
+  });
+  afterAll(async () => {
+    await client.close();
+    await sandbox.close();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+  const base = () => ({ cwd, source: 'clio', environment: sandbox.apiUrl, client, ops: firm(), extracted, profile });
+
+  it('walks the six steps', async () => {
+    await expect(startRun({ ...base(), mode: 'full' })).rejects.toMatchObject({ code: 'LEX_RUN_NOT_APPROVED' });
+
+    const sample = await startRun({ ...base(), mode: 'sample', sample: { size: 2, candidates } });
+    expect(sample).toMatchObject({ mode: 'sample', status: 'completed', diffs: 0 });
+    // Sampled records bring the records they point at; everything else is skipped, and it all adds up.
+    const totals = Object.values(sample.counts).reduce((t, c) => ({ loaded: t.loaded + c.loaded, skipped: t.skipped + c.skipped, failed: t.failed + c.failed }), { loaded: 0, skipped: 0, failed: 0 });
+    expect(totals.loaded).toBeGreaterThanOrEqual(2);
+    expect(totals.loaded).toBeLessThan(12);
+    expect(totals.loaded + totals.skipped + totals.failed).toBe(12);
+    expect(readFileSync(sample.report, 'utf8')).toContain('holds for every entity');
+
+    expect(() => approveRun(cwd, 'nope', 'a@b.c')).toThrow(expect.objectContaining({ code: 'LEX_JOURNAL_NOT_FOUND' }));
+    expect(approveRun(cwd, sample.runId, 'admin@firm.example').approvedBy).toBe('admin@firm.example');
+    await expect(startRun({ ...base(), mode: 'full', profile: { version: 2, hash: 'other' } })).rejects.toMatchObject({ code: 'LEX_RUN_NOT_APPROVED' });
+
+    const full = await startRun({ ...base(), mode: 'full' });
+    expect(full).toMatchObject({ mode: 'full', status: 'completed', diffs: 0 });
+    expect(full.counts.matter).toEqual({ extracted: 4, loaded: 4, skipped: 0, failed: 0 });
+    const runRow = await client.retrieve('lex_migrationrun', runRowId(full.runId), { select: ['lex_runkey', 'lex_diffcount', 'lex_reportpath'] });
+    expect(runRow).toMatchObject({ lex_runkey: full.runId, lex_diffcount: 0, lex_reportpath: full.report });
+    const matterId = firm().find((o) => o.table === 'lex_matter')!.id;
+    expect(await client.retrieve('lex_matter', matterId, { select: ['lex_diffstatus', '_lex_migrationrunid_value'] })).toMatchObject({ lex_diffstatus: diffStatusValue('match'), _lex_migrationrunid_value: runRowId(full.runId) });
+    expect(existsSync(path.join(runsRoot(cwd), full.runId, 'supplemental', 'trust-balances.csv'))).toBe(true);
+
+    // Someone edits a matter in Dynamics: verify finds exactly that.
+    await client.update('lex_matter', matterId, { lex_matternumber: 'EDITED' });
+    const verified = await verifyRun(cwd, full.runId, client);
+    expect(verified.diffs).toBe(1);
+    expect(await client.retrieve('lex_matter', matterId, { select: ['lex_diffstatus'] })).toMatchObject({ lex_diffstatus: diffStatusValue('differs') });
+    await client.update('lex_matter', matterId, { lex_matternumber: '00001' });
+
+    // The sample's rows were written again by the full run: rolling the sample back first is refused.
+    await expect(rollbackRun({ cwd, runId: sample.runId, client, environment: sandbox.apiUrl })).rejects.toMatchObject({ code: 'LEX_ROLLBACK_LATER_RUN' });
+
+    const undoFull = await rollbackRun({ cwd, runId: full.runId, client, environment: sandbox.apiUrl });
+    expect(undoFull).toMatchObject({ mode: 'rollback', status: 'completed', verified: true });
+    expect(JSON.parse(readFileSync(path.join(runsRoot(cwd), full.runId, 'report.json'), 'utf8')).rollback).toEqual({ status: 'rolled back', byRunId: undoFull.runId });
+    let accounts = 0;
+    for await (const page of client.query('account', { select: ['accountid'] })) accounts += page.length;
+    const sampleJournal = Journal.open(runsRoot(cwd), sample.runId);
+    const sampledAccounts = sampleJournal.createdRows().filter((r) => r.table === 'account').length;
+    sampleJournal.close();
+    expect(accounts).toBe(sampledAccounts); // back to the sample's state
+
+    const undoSample = await rollbackRun({ cwd, runId: sample.runId, client, environment: sandbox.apiUrl });
+    expect(undoSample).toMatchObject({ status: 'completed', verified: true });
+    for (const table of ['account', 'lex_matter', 'lex_timeentry']) {
+      let rows = 0;
+      for await (const page of client.query(table, {})) rows += page.length;
+      expect(rows).toBe(0);
+    }
+    expect(Journal.list(runsRoot(cwd))).toHaveLength(4);
+  });
+});
