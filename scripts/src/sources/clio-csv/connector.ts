@@ -92,7 +92,7 @@ export function createClioCsvConnector(options: ConnectorOptions): SourceConnect
 
     for await (const item of readCsv(file, { encoding: options.encoding })) {
       if (item.kind === 'bad') {
-        yield issue('LEX_SOURCE_CSV_BAD_ROW', `lines ${item.fromLine}–${item.toLine} could not be read: ${item.reason}`, 'Fix the quoting in the file (a " inside a value must be doubled) or re-export it; the other rows are read.', { file: fileName, line: item.fromLine });
+        yield issue('LEX_SOURCE_CSV_BAD_ROW', `${item.fromLine === item.toLine ? `line ${item.fromLine}` : `lines ${item.fromLine}–${item.toLine}`} could not be read: ${item.reason}`, 'Fix the quoting in the file (a " inside a value must be doubled) or re-export it; the other rows are read.', { file: fileName, line: item.fromLine });
         continue;
       }
       if (item.kind === 'header') {

@@ -97,8 +97,10 @@ export async function* readCsv(file: string, options: { encoding?: string } = {}
   const bomBytes = options.encoding ? 0 : detected.bomBytes;
   const delimiter = detectDelimiter(await firstLine(file, encoding, bomBytes));
 
+  // The parser runs ahead of the consumer, so a bad row's line comes from the parser's error,
+  // and a good row's from its own end line minus the newlines inside its quoted values.
   const bad: CsvItem[] = [];
-  let lastGoodLine = 0;
+  let lastBadLine = -1;
   const parser = parse({
     delimiter,
     bom: true,
@@ -107,9 +109,11 @@ export async function* readCsv(file: string, options: { encoding?: string } = {}
     skip_empty_lines: true,
     skip_records_with_error: true,
     on_skip: (error: CsvError | undefined) => {
-      const toLine = (error as (CsvError & { lines?: number }) | undefined)?.lines ?? lastGoodLine + 1;
-      bad.push({ kind: 'bad', fromLine: lastGoodLine + 1, toLine, reason: error?.message ?? 'unreadable row' });
-      lastGoodLine = toLine;
+      const line = (error as (CsvError & { lines?: number }) | undefined)?.lines ?? 0;
+      // One broken row can raise several errors (one per stray quote): report it once.
+      if (line === lastBadLine) return undefined;
+      lastBadLine = line;
+      bad.push({ kind: 'bad', fromLine: line, toLine: line, reason: error?.message ?? 'unreadable row' });
       return undefined;
     },
   });
@@ -118,8 +122,7 @@ export async function* readCsv(file: string, options: { encoding?: string } = {}
   let header = true;
   for await (const item of rows as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     while (bad.length) yield bad.shift()!;
-    const line = lastGoodLine + 1;
-    lastGoodLine = item.info.lines;
+    const line = item.info.lines - item.record.reduce((n, v) => n + (v.match(/\n/g)?.length ?? 0), 0);
     if (header) {
       header = false;
       yield { kind: 'header', headers: item.record.map((h) => h.replace(/^\uFEFF/, '').trim()), encoding, delimiter };
