@@ -7,6 +7,7 @@ import { register as registerSolution } from './commands/solution';
 import { register as registerDemo } from './commands/demo';
 import { register as registerGenerate } from './commands/generate';
 import { register as registerExtract } from './commands/extract';
+import { register as registerSandbox } from './commands/sandbox';
 
 const program = new Command('lexbridge')
   .description('Move a law firm from Clio, Actionstep or Perfect Portal into Dynamics 365 Sales, inside your own tenant.')
@@ -17,6 +18,7 @@ const registrations: ((program: Command) => void)[] = [
   registerExtract,
   // one line per command module, e.g. (await import('./commands/sandbox')).register
   registerSolution,
+  registerSandbox,
   registerDemo,
 ];
 
