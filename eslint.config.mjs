@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '**/out/**', '**/generated/**', 'bench/results/**', '.lexbridge/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '**/out/**', '**/generated/**', 'bench/results/**', '.lexbridge/**', 'coverage/**', '.tmp*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
