@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     const result = await scenario.run({ quick });
     results.push(result);
     if (json) console.log(JSON.stringify(result));
-    else console.table(Object.entries(result).map(([measure, value]) => ({ measure, value: typeof value === 'object' ? JSON.stringify(value) : value })));
+    else console.table(Object.entries(result as object).map(([measure, value]) => ({ measure, value: typeof value === 'object' ? JSON.stringify(value) : value })));
   }
   const outDir = path.resolve(__dirname, '../../bench/results');
   mkdirSync(outDir, { recursive: true });
