@@ -10,11 +10,15 @@ import { LexError } from '../errors';
 import type { SourceKind } from '../sources/contract';
 import { generateFirm } from './firm';
 import { renderClioCsv } from './render/clio-csv';
+import { renderClioApi } from './render/clio-api';
+import { renderActionstep } from './render/actionstep';
 import type { Renderer, RenderResult } from './render/types';
 
-/** One line per source format (clio-api and actionstep renderers are added with their connectors). */
+/** One line per source format. */
 export const RENDERERS: Partial<Record<SourceKind, Renderer>> = {
   'clio-csv': renderClioCsv,
+  'clio-api': renderClioApi,
+  actionstep: renderActionstep,
 };
 
 export interface GenerateOptions {

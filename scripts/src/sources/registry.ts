@@ -5,10 +5,13 @@
 import { LexError } from '../errors';
 import { SOURCE_KINDS, type ConnectorFactory, type ConnectorOptions, type SourceConnector, type SourceKind } from './contract';
 import { createClioCsvConnector } from './clio-csv/connector';
+import { createClioApiConnector } from './clio-api/connector';
+import { createActionstepConnector } from './actionstep/connector';
 
 const factories: Partial<Record<SourceKind, ConnectorFactory>> = {
   'clio-csv': createClioCsvConnector,
-  // 'clio-api': …, 'actionstep': … (added with their connectors)
+  'clio-api': (options) => createClioApiConnector(options),
+  actionstep: (options) => createActionstepConnector(options),
 };
 
 export function isSourceKind(value: string): value is SourceKind {

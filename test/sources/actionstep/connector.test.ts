@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateFirm, matterDetails } from '../../../scripts/src/generate/firm';
 import { renderActionstep, USER_PARTICIPANT_OFFSET } from '../../../scripts/src/generate/render/actionstep';
-import type { RenderedSource } from '../../../scripts/src/generate/render/clio-api';
+import type { RenderResult } from '../../../scripts/src/generate/render/types';
 import { startActionstepFixtureServer } from '../../../scripts/src/fixtures/actionstep-server';
 import type { Fault, FixtureServer } from '../../../scripts/src/fixtures/http';
 import { createActionstepConnector } from '../../../scripts/src/sources/actionstep/connector';
@@ -21,7 +21,7 @@ import type { CanonicalRecord } from '../../../scripts/src/model/records';
 
 const firm = generateFirm({ seed: 5, matters: 18, dirtRate: 0.1 });
 const dataDir = mkdtempSync(path.join(tmpdir(), 'actionstep-connector-'));
-let manifest: RenderedSource;
+let manifest: RenderResult;
 beforeAll(async () => {
   manifest = await renderActionstep(firm, dataDir);
 });

@@ -7,7 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateFirm, matterDetails } from '../../../scripts/src/generate/firm';
-import { renderClioApi, type RenderedSource } from '../../../scripts/src/generate/render/clio-api';
+import { renderClioApi } from '../../../scripts/src/generate/render/clio-api';
+import type { RenderResult } from '../../../scripts/src/generate/render/types';
 import { startClioFixtureServer } from '../../../scripts/src/fixtures/clio-server';
 import { FIXTURE_CLIENT } from '../../../scripts/src/fixtures/oauth';
 import type { Fault, FixtureServer } from '../../../scripts/src/fixtures/http';
@@ -19,7 +20,7 @@ import type { CanonicalRecord } from '../../../scripts/src/model/records';
 
 const firm = generateFirm({ seed: 11, matters: 24, dirtRate: 0.1 });
 const dataDir = mkdtempSync(path.join(tmpdir(), 'clio-connector-'));
-let manifest: RenderedSource;
+let manifest: RenderResult;
 beforeAll(async () => {
   manifest = await renderClioApi(firm, dataDir);
 });

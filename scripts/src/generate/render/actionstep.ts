@@ -12,12 +12,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { sourceKeyOf, type RecordType } from '../../model/keys';
+import { sourceKeyOf, type EntityName, type RecordType } from '../../model/keys';
 import type { DirtRule } from '../../model/quality';
 import { ACTIONSTEP_ACCOUNT_FILE, ACTIONSTEP_FILES_DIR, type ActionstepAccount } from '../../fixtures/actionstep-data';
 import { compact, JsonLinesFiles } from '../../fixtures/json-lines';
 import { matterDetails, type Firm, type FirmCustomField } from '../firm';
-import type { RenderedSource } from './clio-api';
+import { RenderTally, type CustomFieldTruth, type RenderResult } from './types';
 
 /** Users share the participants' id space; their participant ids start here. */
 export const USER_PARTICIPANT_OFFSET = 1_000_000;
@@ -42,13 +42,13 @@ export function actionstepTimestamp(iso: string): string {
 const fieldName = (field: FirmCustomField) => field.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 const tf = (value: boolean) => (value ? 'T' : 'F');
 
-export async function renderActionstep(firm: Firm, outDir: string): Promise<RenderedSource> {
+export async function renderActionstep(firm: Firm, outDir: string): Promise<RenderResult> {
   mkdirSync(path.join(outDir, ACTIONSTEP_FILES_DIR), { recursive: true });
   const files = new JsonLinesFiles(outDir);
-  const counts: Record<string, number> = {};
-  const dirty: RenderedSource['dirty'] = [];
-  const count = (entity: string) => (counts[entity] = (counts[entity] ?? 0) + 1);
-  const label = (type: RecordType, id: number | string, rule: DirtRule | undefined) => rule && dirty.push({ sourceKey: sourceKeyOf('actionstep', type, id), rule });
+  const tally = new RenderTally();
+  const count = (entity: EntityName) => tally.count(entity);
+  const label = (type: RecordType, id: number | string, rule: DirtRule | undefined) => rule && tally.dirty.push({ sourceKey: sourceKeyOf('actionstep', type, id), rule });
+  const customFields: CustomFieldTruth[] = [];
   const since = '2016-01-01 00:00:00+00:00';
   const userPid = (id: number | null | undefined) => (id == null ? undefined : USER_PARTICIPANT_OFFSET + id);
   const userName = new Map(firm.users.map((u) => [u.id, `${u.lastName}, ${u.firstName}`]));
@@ -128,6 +128,7 @@ export async function renderActionstep(firm: Firm, outDir: string): Promise<Rend
         links: { dataCollection: area.id },
       });
       count('custom_field_definitions');
+      customFields.push({ sourceKey: sourceKeyOf('actionstep', 'custom_field_definition', `${area.id}--${fieldName(field)}`), name: field.name, parentType: 'matter', expectedTarget: field.expectedTarget });
     }
   }
 
@@ -296,7 +297,5 @@ export async function renderActionstep(firm: Firm, outDir: string): Promise<Rend
 
   const account: ActionstepAccount = { source: 'actionstep', orgkey: firm.name.toLowerCase().replace(/[^a-z]+/g, '') || 'lexfirm' };
   writeFileSync(path.join(outDir, ACTIONSTEP_ACCOUNT_FILE), JSON.stringify(account, null, 2));
-  const manifest: RenderedSource = { source: 'actionstep', seed: firm.options.seed, counts, dirty };
-  writeFileSync(path.join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
-  return manifest;
+  return tally.result(customFields);
 }

@@ -9,18 +9,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { sourceKeyOf, type RecordType } from '../../model/keys';
+import { ENTITY_OF_TYPE, sourceKeyOf, type RecordType } from '../../model/keys';
 import type { DirtRule } from '../../model/quality';
 import { CLIO_ACCOUNT_FILE, CLIO_FILES_DIR, type ClioAccount } from '../../fixtures/clio-data';
 import { compact, JsonLinesFiles } from '../../fixtures/json-lines';
 import { matterDetails, type Firm, type FirmContact, type FirmCustomField, type FirmMatter, type FirmUser } from '../firm';
-
-export interface RenderedSource {
-  source: string;
-  seed: number;
-  counts: Record<string, number>;
-  dirty: { sourceKey: string; rule: DirtRule }[];
-}
+import { RenderTally, type RenderResult } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -50,13 +44,12 @@ export function utbmsCodeId(code: string): number {
   return (code.charCodeAt(0) - 64) * 1000 + Number(code.slice(1));
 }
 
-export async function renderClioApi(firm: Firm, outDir: string): Promise<RenderedSource> {
+export async function renderClioApi(firm: Firm, outDir: string): Promise<RenderResult> {
   mkdirSync(path.join(outDir, CLIO_FILES_DIR), { recursive: true });
   const files = new JsonLinesFiles(outDir);
-  const counts: Record<string, number> = {};
-  const dirty: RenderedSource['dirty'] = [];
-  const count = (type: RecordType, entity: string) => (counts[entity] = (counts[entity] ?? 0) + 1);
-  const label = (type: RecordType, id: number | string, rule: DirtRule | undefined) => rule && dirty.push({ sourceKey: sourceKeyOf('clio', type, id), rule });
+  const tally = new RenderTally();
+  const count = (type: RecordType) => tally.count(ENTITY_OF_TYPE[type]);
+  const label = (type: RecordType, id: number | string, rule: DirtRule | undefined) => rule && tally.dirty.push({ sourceKey: sourceKeyOf('clio', type, id), rule });
   const since = '2016-01-01T00:00:00Z';
   const etag = (id: number | string, updatedAt: string) => `"${id}-${Date.parse(updatedAt) / 1000}"`;
   const usersById = new Map(firm.users.map((u) => [u.id, u]));
@@ -73,11 +66,11 @@ export async function renderClioApi(firm: Firm, outDir: string): Promise<Rendere
 
   for (const user of firm.users) {
     await files.write('users', userOf(user, since, etag(user.id, since)));
-    count('user', 'users');
+    count('user');
   }
   for (const area of firm.practiceAreas) {
     await files.write('practice_areas', { id: area.id, etag: etag(area.id, since), name: area.name, code: area.code, category: PRACTICE_CATEGORIES[area.code] ?? 'other', created_at: since, updated_at: since });
-    count('practice_area', 'practice_areas');
+    count('practice_area');
   }
   for (const field of firm.customFields) {
     await files.write('custom_fields', {
@@ -94,12 +87,12 @@ export async function renderClioApi(firm: Firm, outDir: string): Promise<Rendere
       created_at: since,
       updated_at: since,
     });
-    count('custom_field_definition', 'custom_field_definitions');
+    count('custom_field_definition');
   }
   const customValues = (parent: 'matter' | 'contact', parentId: number, values: Record<number, string | number | boolean>, updatedAt: string): Json[] =>
     Object.entries(values).map(([fieldId, value]) => {
       const field = firm.customFields.find((f) => f.id === Number(fieldId))!;
-      count('custom_field_value', 'custom_field_values');
+      count('custom_field_value');
       const option = field.fieldType === 'picklist' ? field.options.indexOf(String(value)) : -1;
       return compact({
         id: `${parent}-${parentId}-${field.id}`,
@@ -117,7 +110,7 @@ export async function renderClioApi(firm: Firm, outDir: string): Promise<Rendere
 
   for (const contact of firm.contacts) {
     await files.write('contacts', contactOf(contact, etag(contact.id, contact.updatedAt), customValues('contact', contact.id, contact.customValues, contact.updatedAt)));
-    count('contact', 'contacts');
+    count('contact');
     label('contact', contact.id, contact.dirt);
   }
 
@@ -125,14 +118,14 @@ export async function renderClioApi(firm: Firm, outDir: string): Promise<Rendere
     const details = matterDetails(firm, matter);
     const client = matter.clientId === null ? undefined : contactsById.get(matter.clientId);
     await files.write('matters', matterOf(matter, client, userRef, etag(matter.id, matter.updatedAt), customValues('matter', matter.id, matter.customValues, matter.updatedAt), details.trust));
-    count('matter', 'matters');
+    count('matter');
     for (const rule of matter.dirt) label('matter', matter.id, rule);
-    if (details.trust) count('trust_snapshot', 'trust_snapshots');
+    if (details.trust) count('trust_snapshot');
     const matterRef = (id: number) => ({ id, display_number: id === matter.id ? matter.number : undefined });
 
     for (const p of details.participants) {
       await files.write('relationships', { id: p.id, etag: etag(p.id, p.updatedAt), description: p.role, matter: { id: p.matterId }, contact: { id: p.contactId }, created_at: p.updatedAt, updated_at: p.updatedAt });
-      count('participant', 'participants');
+      count('participant');
     }
     for (const t of details.timeEntries) {
       const task = useCode(t.taskCode, 'UtbmsTask');
@@ -162,7 +155,7 @@ export async function renderClioApi(firm: Firm, outDir: string): Promise<Rendere
           updated_at: t.updatedAt,
         }),
       );
-      count('time_entry', 'time_entries');
+      count('time_entry');
       label('time_entry', t.id, t.dirt);
     }
     for (const e of details.expenses) {
@@ -188,7 +181,7 @@ export async function renderClioApi(firm: Firm, outDir: string): Promise<Rendere
           updated_at: e.updatedAt,
         }),
       );
-      count('expense', 'expenses');
+      count('expense');
       label('expense', e.id, e.dirt);
     }
     for (const bill of details.bills) {
@@ -213,7 +206,7 @@ export async function renderClioApi(firm: Firm, outDir: string): Promise<Rendere
           updated_at: bill.updatedAt,
         }),
       );
-      count('bill', 'bills');
+      count('bill');
       for (const line of bill.lines) {
         await files.write(
           'line_items',
@@ -257,7 +250,7 @@ export async function renderClioApi(firm: Firm, outDir: string): Promise<Rendere
           updated_at: ev.updatedAt,
         }),
       );
-      count('calendar_event', 'calendar_events');
+      count('calendar_event');
     }
     for (const task of details.tasks) {
       await files.write(
@@ -276,7 +269,7 @@ export async function renderClioApi(firm: Firm, outDir: string): Promise<Rendere
           updated_at: task.updatedAt,
         }),
       );
-      count('task', 'tasks');
+      count('task');
     }
     for (const note of details.notes) {
       await files.write('notes', {
@@ -292,7 +285,7 @@ export async function renderClioApi(firm: Firm, outDir: string): Promise<Rendere
         created_at: note.notedAt,
         updated_at: note.updatedAt,
       });
-      count('note', 'notes');
+      count('note');
       label('note', note.id, note.dirt);
     }
     for (const c of details.communications) {
@@ -315,7 +308,7 @@ export async function renderClioApi(firm: Firm, outDir: string): Promise<Rendere
           updated_at: c.updatedAt,
         }),
       );
-      count('communication', 'communications');
+      count('communication');
     }
     for (const doc of details.documents) {
       await files.write('documents', {
@@ -334,7 +327,7 @@ export async function renderClioApi(firm: Firm, outDir: string): Promise<Rendere
         updated_at: doc.updatedAt,
       });
       if (doc.content !== null) writeFileSync(path.join(outDir, CLIO_FILES_DIR, String(doc.id)), doc.content);
-      count('document', 'documents');
+      count('document');
       label('document', doc.id, doc.dirt);
     }
   }
@@ -343,9 +336,9 @@ export async function renderClioApi(firm: Firm, outDir: string): Promise<Rendere
 
   const account: ClioAccount = { source: 'clio-api', whoAmIUserId: firm.users[0]!.id };
   writeFileSync(path.join(outDir, CLIO_ACCOUNT_FILE), JSON.stringify(account, null, 2));
-  const manifest: RenderedSource = { source: 'clio-api', seed: firm.options.seed, counts, dirty };
-  writeFileSync(path.join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
-  return manifest;
+  return tally.result(
+    firm.customFields.map((f) => ({ sourceKey: sourceKeyOf('clio', 'custom_field_definition', f.id), name: f.name, parentType: f.parentType, expectedTarget: f.expectedTarget })),
+  );
 }
 
 function userOf(user: FirmUser, since: string, etag: string): Json {
