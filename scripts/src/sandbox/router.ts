@@ -11,6 +11,22 @@ import { countRecords, queryRecords } from './handlers/queries';
 import { createRecord, deleteRecord, retrieveRecord, upsertRecord } from './handlers/records';
 import { renderCsdl } from './metadata/csdl';
 
+/** Real Dataverse functions and actions the sandbox knows of but does not run: 501, not 404. */
+const KNOWN_OPERATIONS = new Set([
+  'RetrieveMetadataChanges',
+  'RetrieveTotalRecordCount',
+  'WinOpportunity',
+  'LoseOpportunity',
+  'CloseIncident',
+  'ExecuteTransaction',
+  'CreateEntityKey',
+  'ReactivateEntityKey',
+  'BulkDelete',
+  'Merge',
+  'SetState',
+  'InitializeFrom',
+]);
+
 export interface PathParts {
   name: string;
   key?: string;
@@ -74,6 +90,7 @@ function route(ctx: HandlerContext, request: SandboxRequest): SandboxResponse {
     });
   }
   const parts = parsePath(request.path);
+  if (KNOWN_OPERATIONS.has(parts.name.replace(/^Microsoft\.Dynamics\.CRM\./, ''))) throw errors.notImplemented(`the ${parts.name} message`);
   if (isMetadataRoute(parts.name)) return handleMetadata(ctx, request, parts);
   const table = ctx.store.tableBySet(parts.name);
   if (!table) throw errors.resourceNotFound(parts.name);

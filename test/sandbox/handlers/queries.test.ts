@@ -118,3 +118,13 @@ describe('$orderby, $top, $count, paging, $expand', () => {
     expect((await check('CreateMultiple', 'task')).json.value).toHaveLength(0);
   });
 });
+
+describe('query features the sandbox does not run', () => {
+  it('answers 501 for FetchXML, change tracking and known but unimplemented messages', async () => {
+    expect((await http.get(`contacts?fetchXml=${encodeURIComponent('<fetch><entity name="contact"/></fetch>')}`)).status).toBe(501);
+    expect((await http.get('contacts?$select=lastname', { Prefer: 'odata.track-changes' })).status).toBe(501);
+    const count = await http.get("RetrieveTotalRecordCount(EntityNames=['contact'])");
+    expect(count.status).toBe(501);
+    expect(count.json.error.message).toContain('docs/sandbox.md');
+  });
+});

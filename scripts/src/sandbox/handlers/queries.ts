@@ -27,6 +27,7 @@ function offsetFrom(token: string | undefined): { page: number; offset: number }
 export function queryRecords(ctx: HandlerContext, table: TableDef, request: SandboxRequest): SandboxResponse {
   const options = parseQueryOptions(request.query);
   checkSelect(table, options.select);
+  if (preferences(request.headers).has('odata.track-changes')) throw errors.notImplemented('change tracking (Prefer: odata.track-changes)');
   const filter = options.filter ? compileFilter(ctx.store, table, options.filter) : undefined;
   const order = options.orderBy.map((o) => `t.${q(resolveProperty(table, o.property).logicalName)}${o.descending ? ' DESC' : ''}`);
   order.push(`t.${q(table.primaryIdColumn)}`);

@@ -21,6 +21,14 @@ export interface QueryOptions {
   skipToken?: string;
 }
 
+/** Documented alternatives to OData query options that the sandbox does not run. */
+const NOT_IMPLEMENTED: Record<string, string> = {
+  fetchXml: 'FetchXML queries (?fetchXml=)',
+  savedQuery: 'saved views (?savedQuery=)',
+  userQuery: 'personal views (?userQuery=)',
+  $deltatoken: 'change tracking ($deltatoken)',
+};
+
 const KNOWN = new Set(['$select', '$filter', '$orderby', '$top', '$count', '$expand', '$skiptoken']);
 const UNSUPPORTED = new Set(['$skip', '$search', '$format']);
 
@@ -69,6 +77,8 @@ export function parseQueryOptions(params: URLSearchParams): QueryOptions {
   for (const [name, value] of params) if (name.startsWith('@')) aliases[name] = value;
   for (const [name, value] of params) {
     if (name.startsWith('@')) continue;
+    const missing = NOT_IMPLEMENTED[name];
+    if (missing) throw errors.notImplemented(missing);
     if (UNSUPPORTED.has(name)) throw errors.queryOption(`The query parameter ${name} is not supported`);
     if (name === '$apply') throw errors.notImplemented('$apply (aggregation)');
     if (name.startsWith('$') && !KNOWN.has(name)) throw errors.queryOption(`The query parameter ${name} is not supported`);
