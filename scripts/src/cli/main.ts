@@ -7,6 +7,7 @@ import { register as registerSolution } from './commands/solution';
 import { register as registerDemo } from './commands/demo';
 import { register as registerGenerate } from './commands/generate';
 import { register as registerExtract } from './commands/extract';
+import { register as registerFixtureServer } from './commands/fixture-server';
 import { register as registerSandbox } from './commands/sandbox';
 
 const program = new Command('lexbridge')
@@ -16,6 +17,7 @@ const program = new Command('lexbridge')
 const registrations: ((program: Command) => void)[] = [
   registerGenerate,
   registerExtract,
+  registerFixtureServer,
   // one line per command module, e.g. (await import('./commands/sandbox')).register
   registerSolution,
   registerSandbox,
