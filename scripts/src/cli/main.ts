@@ -4,6 +4,8 @@
  */
 import { Command } from 'commander';
 import { register as registerSolution } from './commands/solution';
+import { register as registerMap } from './commands/map';
+import { register as registerPreflight } from './commands/preflight';
 import { register as registerDemo } from './commands/demo';
 import { register as registerGenerate } from './commands/generate';
 import { register as registerExtract } from './commands/extract';
@@ -21,6 +23,8 @@ const registrations: ((program: Command) => void)[] = [
   // one line per command module, e.g. (await import('./commands/sandbox')).register
   registerSolution,
   registerSandbox,
+  registerMap,
+  registerPreflight,
   registerDemo,
 ];
 
