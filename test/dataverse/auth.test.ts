@@ -1,4 +1,5 @@
 import type { AuthenticationResult } from '@azure/msal-node';
+import { tokenSourceFor } from '../../scripts/src/dataverse/http';
 import { cachedTokenSource, clientCredentialsTokenSource, dataverseScope, deviceCodeTokenSource } from '../../scripts/src/dataverse/http/auth';
 
 const result = (accessToken: string, minutes: number): AuthenticationResult =>
@@ -71,5 +72,36 @@ describe('token sources', () => {
 
   it('derives the scope from the environment origin', () => {
     expect(dataverseScope('https://contoso.crm4.dynamics.com/main.aspx')).toBe('https://contoso.crm4.dynamics.com/.default');
+  });
+});
+
+describe('tokenSourceFor (pac.config.json environments)', () => {
+  const prod = {
+    name: 'contoso-prod',
+    url: 'https://contoso.crm.dynamics.com',
+    tenantId: '00000000-0000-0000-0000-000000000001',
+    auth: { mode: 'client-credentials' as const, clientId: '00000000-0000-0000-0000-000000000002', clientSecretEnv: 'LEXBRIDGE_CLIENT_SECRET' },
+  };
+
+  it('uses LEXBRIDGE_TOKEN for static-token environments, a placeholder for a local sandbox', async () => {
+    const sandbox = { name: 'sandbox', url: 'http://127.0.0.1:5555', auth: { mode: 'static-token' as const } };
+    expect(await tokenSourceFor(sandbox, { LEXBRIDGE_TOKEN: 'given' }).getToken()).toBe('given');
+    expect(await tokenSourceFor(sandbox, {}).getToken()).toBe('lexbridge-local-sandbox');
+    expect(() => tokenSourceFor({ ...sandbox, url: 'https://contoso.crm.dynamics.com' }, {})).toThrow(/LEXBRIDGE_TOKEN is not set/);
+  });
+
+  it('names the missing secret variable, never a value', () => {
+    let error: unknown;
+    try {
+      tokenSourceFor(prod, {});
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'LEX_DATAVERSE_NO_SECRET', location: { field: 'environments.contoso-prod.auth.clientSecretEnv' } });
+    expect(String(error)).toContain('LEXBRIDGE_CLIENT_SECRET');
+  });
+
+  it('builds an MSAL client-credentials source when the secret is set (no network until a token is asked for)', () => {
+    expect(typeof tokenSourceFor(prod, { LEXBRIDGE_CLIENT_SECRET: 's3cret' }).getToken).toBe('function');
   });
 });
