@@ -113,6 +113,9 @@ export const errors = {
   throttledConcurrency: (limit: number, retryAfter: number) =>
     e(429, '0x80072326', `Number of concurrent requests exceeded the limit of ${limit}.`, { 'Retry-After': String(retryAfter) }),
   serviceUnavailable: () => e(503, '0x80040216', 'The service is temporarily unavailable (fault injected by the sandbox).'),
+  /** A key whose index could not be built (existing duplicates) cannot address rows. */
+  keyNotActive: (key: string, table: string) =>
+    e(400, '0x80060890', `The key ${key} on entity ${table} is not active (EntityKeyIndexStatus Failed). Remove the duplicate values, then reactivate the key.`),
   entityKeyNameExists: (name: string, table: string) => e(400, '0x80060893', `An entity key with the name ${name} already exists on entity ${table}.`),
   metadataExists: (what: string) => e(400, '0x80044363', `${what} already exists.`),
   internal: (message: string) => e(500, '0x80040216', `An unexpected error occurred. ${message}`),

@@ -178,6 +178,9 @@ describe('metadata writes on an empty sandbox (the solution deploy path), surviv
     expect(key.status).toBe(204);
     const status = await http.get("EntityDefinitions(LogicalName='contact')/Keys(LogicalName='lex_lastname_key')");
     expect(status.json.EntityKeyIndexStatus).toBe('Failed');
+    const byFailedKey = await http.get("contacts(lastname='Twin')");
+    expect(byFailedKey.status).toBe(400);
+    expect(byFailedKey.json.error.message).toContain('is not active');
     await sandbox.close();
   });
 });

@@ -245,3 +245,14 @@ describe('not implemented', () => {
     expect(unknownSet.json.error).toEqual({ code: '0x8006088a', message: "Resource not found for the segment 'Accounts'." });
   });
 });
+
+describe('computed columns and deep insert', () => {
+  it('computes fullname like the platform and refuses deep insert with 501', async () => {
+    const reply = await http.post('contacts', { firstname: 'Mary', lastname: 'Major' }, { Prefer: 'return=representation' });
+    expect(reply.json.fullname).toBe('Mary Major');
+    await http.patch(`contacts(${reply.json.contactid})`, { lastname: 'Minor' });
+    expect((await http.get(`contacts(${reply.json.contactid})?$select=fullname`)).json.fullname).toBe('Mary Minor');
+    const deep = await http.post('accounts', { name: 'Deep', primarycontactid: { lastname: 'Inline' } });
+    expect(deep.status).toBe(501);
+  });
+});

@@ -12,7 +12,7 @@ import { parseQueryOptions } from '../odata/query-options';
 import type { StoredRow } from '../storage/store';
 import { json, noContent, preferences, type HandlerContext, type SandboxRequest, type SandboxResponse } from './context';
 import { checkSelect, etagOf, toEntity } from './entity-json';
-import { applyCreateDefaults, applyStateRules, applyUpdateDefaults, readPayload } from './write-rules';
+import { applyComputedColumns, applyCreateDefaults, applyStateRules, applyUpdateDefaults, readPayload } from './write-rules';
 
 export function parseJsonBody(table: TableDef, body: string): unknown {
   if (!body.trim()) throw errors.payload(table.entitySetName, 'The request body is empty.');
@@ -28,8 +28,10 @@ export function createRow(ctx: HandlerContext, table: TableDef, values: StoredRo
   const row: StoredRow = { ...values, [table.primaryIdColumn]: id };
   applyStateRules(table, row, undefined);
   applyCreateDefaults(ctx, table, row);
+  applyComputedColumns(table, row, row);
   if (ctx.store.get(table.logicalName, id)) throw errors.duplicateRecord();
   for (const key of table.keys) {
+    if (ctx.store.keyStatus(table.logicalName, key.logicalName) === 'Failed') continue;
     const keyValues = key.columns.map((c) => row[c] ?? null);
     if (keyValues.some((v) => v === null)) continue;
     if (ctx.store.findByKey(table.logicalName, key, keyValues)) throw errors.duplicateKey(key.schemaName, key.columns.join(', '));
@@ -44,10 +46,11 @@ export function updateRow(ctx: HandlerContext, table: TableDef, existing: Stored
   delete changes[table.primaryIdColumn];
   applyStateRules(table, changes, existing);
   applyUpdateDefaults(ctx, table, changes);
+  applyComputedColumns(table, changes, { ...existing, ...changes });
   const merged = { ...existing, ...changes };
   const id = String(existing[table.primaryIdColumn]);
   for (const key of table.keys) {
-    if (!key.columns.some((c) => c in changes)) continue;
+    if (!key.columns.some((c) => c in changes) || ctx.store.keyStatus(table.logicalName, key.logicalName) === 'Failed') continue;
     const keyValues = key.columns.map((c) => merged[c] ?? null);
     if (keyValues.some((v) => v === null)) continue;
     const other = ctx.store.findByKey(table.logicalName, key, keyValues);
@@ -58,6 +61,9 @@ export function updateRow(ctx: HandlerContext, table: TableDef, existing: Stored
 }
 
 export function findAddressed(ctx: HandlerContext, table: TableDef, address: Address): StoredRow | undefined {
+  if (address.kind === 'key' && ctx.store.keyStatus(table.logicalName, address.key.logicalName) === 'Failed') {
+    throw errors.keyNotActive(address.key.logicalName, table.logicalName);
+  }
   return address.kind === 'id' ? ctx.store.get(table.logicalName, address.id) : ctx.store.findByKey(table.logicalName, address.key, address.values);
 }
 

@@ -36,6 +36,7 @@ export function resolveReference(ctx: HandlerContext, reference: string, expecte
     if (!row) throw errors.objectDoesNotExist(table.schemaName, address.id);
     return { table, row };
   }
+  if (ctx.store.keyStatus(table.logicalName, address.key.logicalName) === 'Failed') throw errors.keyNotActive(address.key.logicalName, table.logicalName);
   const row = ctx.store.findByKey(table.logicalName, address.key, address.values);
   if (!row) throw errors.recordNotFoundByKey(table.logicalName);
   return { table, row };
@@ -76,6 +77,9 @@ export function readPayload(ctx: HandlerContext, table: TableDef, body: unknown)
     if (name.includes('@')) continue; // instance annotations such as @odata.type, @odata.etag
     const column = table.columns.find((c) => c.logicalName === name);
     if (!column) throw errors.invalidProperty(name, table.logicalName);
+    if ((column.type.kind === 'lookup' || column.type.kind === 'owner') && raw !== null && typeof raw === 'object') {
+      throw errors.notImplemented(`deep insert (a related row inline in '${name}'); create it first and use @odata.bind`);
+    }
     if (column.type.kind === 'lookup' || column.type.kind === 'owner') {
       // Documented way to clear a lookup: `"parentaccountid": null`. Any other value needs a bind.
       if (raw !== null) throw errors.invalidProperty(name, table.logicalName);
@@ -161,4 +165,20 @@ export function applyUpdateDefaults(ctx: HandlerContext, table: TableDef, values
     values[typeColumn('modifiedby')] = 'systemuser';
   }
   if ('ownerid' in values && values['ownerid'] === null) throw errors.badRequest('ownerid cannot be cleared; assign the row to another user instead.');
+}
+
+/**
+ * Columns the platform computes and the migration reads back: `fullname` from first and last
+ * name (contact, systemuser), and a note's `isdocument`/`filesize` from its attachment.
+ */
+export function applyComputedColumns(table: TableDef, target: StoredRow, merged: StoredRow): void {
+  const computed = (name: string) => table.columns.some((c) => c.logicalName === name && c.readOnly);
+  if (computed('fullname') && ('firstname' in target || 'lastname' in target)) {
+    target['fullname'] = [merged['firstname'], merged['lastname']].filter((v) => typeof v === 'string' && v).join(' ') || null;
+  }
+  if (computed('isdocument') && 'documentbody' in target) {
+    const body = merged['documentbody'];
+    target['isdocument'] = typeof body === 'string' && body ? 1 : 0;
+    if (computed('filesize')) target['filesize'] = typeof body === 'string' && body ? Buffer.from(body, 'base64').length : null;
+  }
 }

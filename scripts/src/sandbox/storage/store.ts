@@ -49,6 +49,7 @@ export class SandboxStore {
   private readonly tablesBySet = new Map<string, TableDef>();
   private readonly choicesByName = new Map<string, ChoiceDef>();
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly failedKeys = new Set<string>();
   private version = 0;
 
   constructor(file: string) {
@@ -63,6 +64,8 @@ export class SandboxStore {
     `);
     const rows = this.db.prepare('SELECT definition FROM _sandbox_tables ORDER BY seq').all() as { definition: string }[];
     for (const row of rows) this.remember(JSON.parse(row.definition) as TableDef);
+    const failed = this.db.prepare("SELECT table_name, key_name FROM _sandbox_keys WHERE status = 'Failed'").all() as { table_name: string; key_name: string }[];
+    for (const row of failed) this.failedKeys.add(`${row.table_name}.${row.key_name}`);
     const choices = this.db.prepare('SELECT definition FROM _sandbox_choices').all() as { definition: string }[];
     for (const row of choices) {
       const choice = JSON.parse(row.definition) as ChoiceDef;
@@ -114,8 +117,7 @@ export class SandboxStore {
   }
 
   keyStatus(table: string, key: string): KeyStatus {
-    const row = this.db.prepare('SELECT status FROM _sandbox_keys WHERE table_name = ? AND key_name = ?').get(table, key) as { status: KeyStatus } | undefined;
-    return row?.status ?? 'Active';
+    return this.failedKeys.has(`${table}.${key}`) ? 'Failed' : 'Active';
   }
 
   private remember(table: TableDef): void {
@@ -174,6 +176,7 @@ export class SandboxStore {
       this.db.exec(`CREATE UNIQUE INDEX ${q(`key_${tableName}_${key.logicalName}`)} ON ${q(tableName)} (${cols.join(', ')})`);
     } catch {
       status = 'Failed';
+      this.failedKeys.add(`${tableName}.${key.logicalName}`);
     }
     this.db.prepare('INSERT OR REPLACE INTO _sandbox_keys (table_name, key_name, status) VALUES (?, ?, ?)').run(tableName, key.logicalName, status);
     this.saveDefinition({ ...table, keys: [...table.keys, key] });
