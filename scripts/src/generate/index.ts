@@ -2,6 +2,7 @@
  * `lexbridge generate`: a seeded firm rendered in one source's format, plus `manifest.json`:
  *   { source, seed, matters, dirtRate, counts: { <entity>: n }, dirty: [{ sourceKey, rule }],
  *     customFields: [{ sourceKey, name, parentType, expectedTarget }] }
+ * (plus, for Perfect Portal, the package manifest's own keys: format, version, exportedAt, files).
  * The same options always give byte-identical output (no clock, no randomness outside the seed).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { LexError } from '../errors';
 import type { SourceKind } from '../sources/contract';
 import { generateFirm } from './firm';
 import { renderClioCsv } from './render/clio-csv';
+import { renderPerfectPortal } from './render/perfectportal';
 import { renderClioApi } from './render/clio-api';
 import { renderActionstep } from './render/actionstep';
 import type { Renderer, RenderResult } from './render/types';
@@ -17,6 +19,7 @@ import type { Renderer, RenderResult } from './render/types';
 /** One line per source format. */
 export const RENDERERS: Partial<Record<SourceKind, Renderer>> = {
   'clio-csv': renderClioCsv,
+  perfectportal: renderPerfectPortal,
   'clio-api': renderClioApi,
   actionstep: renderActionstep,
 };
@@ -53,8 +56,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateManife
 
   const firm = generateFirm({ seed: options.seed, matters: options.matters, dirtRate: options.dirtRate });
   mkdirSync(options.out, { recursive: true });
-  const result = await render(firm, options.out);
-  const manifest: GenerateManifest = { source: options.source, seed: options.seed, matters: options.matters, dirtRate: options.dirtRate, ...result };
-  writeFileSync(path.join(options.out, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  const { packageManifest, ...rendered } = await render(firm, options.out);
+  const manifest: GenerateManifest = { source: options.source, seed: options.seed, matters: options.matters, dirtRate: options.dirtRate, ...rendered };
+  // A format that needs its own manifest.json (Perfect Portal) shares the file: its keys first, ours after.
+  writeFileSync(path.join(options.out, MANIFEST_FILE), JSON.stringify({ ...packageManifest, ...manifest }, null, 2) + '\n');
   return manifest;
 }

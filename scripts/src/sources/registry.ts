@@ -5,11 +5,13 @@
 import { LexError } from '../errors';
 import { SOURCE_KINDS, type ConnectorFactory, type ConnectorOptions, type SourceConnector, type SourceKind } from './contract';
 import { createClioCsvConnector } from './clio-csv/connector';
+import { createPerfectPortalConnector } from './perfectportal/connector';
 import { createClioApiConnector } from './clio-api/connector';
 import { createActionstepConnector } from './actionstep/connector';
 
 const factories: Partial<Record<SourceKind, ConnectorFactory>> = {
   'clio-csv': createClioCsvConnector,
+  perfectportal: createPerfectPortalConnector,
   'clio-api': (options) => createClioApiConnector(options),
   actionstep: (options) => createActionstepConnector(options),
 };

@@ -25,6 +25,8 @@ export interface RenderResult {
   counts: Partial<Record<EntityName, number>>;
   dirty: DirtyLabel[];
   customFields: CustomFieldTruth[];
+  /** Keys the source format itself needs in manifest.json (Perfect Portal's package manifest). */
+  packageManifest?: object;
 }
 
 export type Renderer = (firm: Firm, outDir: string) => Promise<RenderResult>;
