@@ -11,6 +11,7 @@ import { register as registerGenerate } from './commands/generate';
 import { register as registerExtract } from './commands/extract';
 import { register as registerFixtureServer } from './commands/fixture-server';
 import { register as registerSandbox } from './commands/sandbox';
+import { register as registerMigrate } from './commands/migrate';
 
 const program = new Command('lexbridge')
   .description('Move a law firm from Clio, Actionstep or Perfect Portal into Dynamics 365 Sales, inside your own tenant.')
@@ -25,6 +26,7 @@ const registrations: ((program: Command) => void)[] = [
   registerSandbox,
   registerMap,
   registerPreflight,
+  registerMigrate,
   registerDemo,
 ];
 

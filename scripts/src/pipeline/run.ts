@@ -20,6 +20,9 @@ import { rowReference, tableOf } from './row-body';
 import { sampleOps, selectSample, type SampleCandidate } from './sample';
 import { diffRecords, diffStatusOps, readBack, summariseDiffs, type RecordDiff } from './verify';
 
+/** Journal step for records the map turned into no row (the plan's own issues are step -1). */
+export const MAPPING_FAILURES_STEP = -2;
+
 export interface RunCounts {
   [entity: string]: { extracted: number; loaded: number; skipped: number; failed: number };
 }
@@ -46,6 +49,8 @@ export interface StartRunOptions {
   extracted: Readonly<Record<string, number>>;
   /** Records mapping deliberately gave no row, with why. */
   skips?: readonly { sourceKey: string; reason: string }[];
+  /** Records the map could not turn into any row (failed records, with why). */
+  failures?: readonly { sourceKey: string; code: string; message: string }[];
   profile: { version: number; hash: string };
   /** Sample runs: the records to choose from and how many. */
   sample?: { size: number; candidates: readonly SampleCandidate[]; seed?: string };
@@ -141,6 +146,9 @@ export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
     });
     journal.setExtracted(options.extracted);
     for (const s of skips) journal.recordSkip(s.sourceKey, s.reason);
+    if (options.failures?.length && !journal.doneSteps().has(MAPPING_FAILURES_STEP)) {
+      journal.completeStep(MAPPING_FAILURES_STEP, options.failures.map((f) => ({ table: '', targetKey: f.sourceKey, sourceKey: f.sourceKey, targetId: '', action: 'planned', status: 'failed', errorCode: f.code, errorMessage: f.message })));
+    }
     const result = await executePlan(plan, { client: options.client, journal, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     if (result.status === 'stopped') return outcome(journal, null, 'running');
 
@@ -339,8 +347,10 @@ export async function rollbackRun(options: RollbackOptions): Promise<RunOutcome 
   const rollback = planRollback(input);
   const journal = Journal.create(root, { runId: newRunId('rollback'), mode: 'rollback', source: 'journal', environment: options.environment, profileVersion: null, profileHash: null, planHash: rollback.plan.hash, watermark: null, parentRunId: options.runId });
   try {
+    // Accounting for a rollback: every source record whose rows it undoes (engine setup rows are not records).
     const extracted: Record<string, number> = {};
-    for (const op of [...rollback.restores, ...rollback.deletes]) extracted[entityOf(op.sourceKey)] = (extracted[entityOf(op.sourceKey)] ?? 0) + 1;
+    const records = new Set([...rollback.restores, ...rollback.deletes].map((op) => op.sourceKey).filter((k) => !k.startsWith('lexbridge:')));
+    for (const key of records) extracted[entityOf(key)] = (extracted[entityOf(key)] ?? 0) + 1;
     journal.setExtracted(extracted);
     const result = await executePlan(rollback.plan, { client: options.client, journal, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     if (result.status === 'stopped') return { ...outcome(journal, null, 'running'), verified: false };

@@ -1,0 +1,61 @@
+/**
+ * The run's input, from what staging holds: every record through the confirmed profile (the
+ * mapping engine's `mapRecord` with the context pre-flight builds), with the record accounting
+ * that goes with it — extracted per entity, skipped with why, failed with why — and the
+ * candidates a sample chooses from. Pure: the caller reads staging and Dataverse.
+ */
+import { createContext, setupOps, type SystemUser } from '../mapping/context';
+import { mapRecord, type MappableRecord } from '../mapping/engine';
+import type { Profile } from '../mapping/profile';
+import type { TargetOp } from '../mapping/target-op';
+import type { SampleCandidate } from './sample';
+
+export interface MappedFirm {
+  ops: TargetOp[];
+  extracted: Record<string, number>;
+  skips: { sourceKey: string; reason: string }[];
+  /** Records the map could not turn into any row, with the first reason. */
+  failures: { sourceKey: string; code: string; message: string }[];
+  candidates: SampleCandidate[];
+}
+
+export interface MapFirmInput {
+  profile: Profile;
+  /** Called twice: once to index (context), once to map. */
+  records: () => Iterable<MappableRecord>;
+  systemUsers: readonly SystemUser[];
+  /** Source keys with staging issues: the sample's dirty cases. */
+  dirty?: ReadonlySet<string>;
+  /** Delta: only records this says changed; the others are skipped as unchanged. */
+  changed?: (sourceKey: string) => boolean;
+  preExisting?: ReadonlyMap<string, string>;
+}
+
+export const entityOfKey = (sourceKey: string) => sourceKey.split(':')[1] ?? sourceKey;
+
+export function mapFirm(input: MapFirmInput): MappedFirm {
+  const built = createContext({ profile: input.profile, records: input.records(), systemUsers: input.systemUsers, ...(input.preExisting ? { preExisting: input.preExisting } : {}) });
+  const out: MappedFirm = { ops: setupOps(input.profile), extracted: {}, skips: [], failures: [], candidates: [] };
+  for (const record of input.records()) {
+    const entity = entityOfKey(record.sourceKey);
+    out.extracted[entity] = (out.extracted[entity] ?? 0) + 1;
+    if (input.changed && !input.changed(record.sourceKey)) {
+      out.skips.push({ sourceKey: record.sourceKey, reason: 'unchanged since the watermark' });
+      continue;
+    }
+    const result = mapRecord(record, input.profile, built.context);
+    if (result.skipped) {
+      out.skips.push({ sourceKey: record.sourceKey, reason: result.skipped });
+      continue;
+    }
+    if (!result.ops.length) {
+      const first = result.errors[0];
+      out.failures.push({ sourceKey: record.sourceKey, code: first?.code ?? 'LEX_MAP_NO_ROWS', message: first ? `${first.message}. Fix: ${first.fix}` : 'The profile maps this record to no row' });
+      continue;
+    }
+    out.ops.push(...result.ops);
+    const stratum = [record['practiceArea'], record['status']].filter((v) => typeof v === 'string').join('|');
+    out.candidates.push({ sourceKey: record.sourceKey, entity, ...(stratum ? { stratum } : {}), ...(input.dirty?.has(record.sourceKey) ? { dirty: true } : {}) });
+  }
+  return out;
+}
