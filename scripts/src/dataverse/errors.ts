@@ -32,9 +32,9 @@ const FIX_BY_DATAVERSE_CODE: Record<string, string> = {
   '0x80040237': 'a row with this id or key already exists: upsert instead of create',
   '0x80048d19': 'the payload names a column or navigation property the table does not have: check the mapping profile against the schema',
   '0x8006088a': 'the table or action is not in this environment: deploy the Lexbridge solution (`lexbridge solution deploy`)',
-  '0x80072322': 'service protection limit (requests): lower --max-parallel or let the run resume later',
-  '0x80072321': 'service protection limit (execution time): use smaller batches or lower --max-parallel',
-  '0x80072326': 'service protection limit (concurrent requests): lower --max-parallel',
+  '0x80072322': 'service protection limit (requests): the client already waited as told; run the command again later to resume, or spread the load over more hours',
+  '0x80072321': 'service protection limit (execution time): use smaller batches (batchSize/bulkSize) or a lower maxParallel, then run again to resume',
+  '0x80072326': 'service protection limit (concurrent requests): lower maxParallel for this environment, then run again to resume',
   '0x80044331': 'a value breaks a column rule (length, range): fix it in the source or the mapping profile',
 };
 
