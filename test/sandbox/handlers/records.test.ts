@@ -256,3 +256,12 @@ describe('computed columns and deep insert', () => {
     expect(deep.status).toBe(501);
   });
 });
+
+describe('choices', () => {
+  it('accepts values of the option set and refuses others', async () => {
+    expect((await http.post('accounts', { name: 'Clio row', lex_sourcesystem: 582100000 })).status).toBe(204);
+    const bad = await http.post('accounts', { name: 'Bad choice', lex_sourcesystem: 7 });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toContain('is outside the valid range. Accepted Values: 582100000,582100001,582100002');
+  });
+});

@@ -89,6 +89,7 @@ export function readPayload(ctx: HandlerContext, table: TableDef, body: unknown)
     }
     if (column.readOnly || SERVER_MANAGED.has(name)) throw errors.payload(table.entitySetName, `The property '${name}' is read-only (set by the platform).`);
     const value = convert(table, column, raw);
+    if (column.type.kind === 'choice' && value !== null) checkChoice(ctx, table, column, value as number);
     if (column.type.kind === 'primarykey') {
       id = value as string;
       continue;
@@ -96,6 +97,17 @@ export function readPayload(ctx: HandlerContext, table: TableDef, body: unknown)
     values[name] = value;
   }
   return id === undefined ? { values } : { values, id };
+}
+
+/** A choice value must be one of its option set's values (the platform rejects others). */
+function checkChoice(ctx: HandlerContext, table: TableDef, column: ColumnDef, value: number): void {
+  if (column.type.kind !== 'choice') return;
+  const choice = ctx.store.choice(column.type.choice);
+  if (!choice || choice.options.some((o) => o.value === value)) return;
+  throw errors.badRequest(
+    `A validation error occurred. The value ${value} of '${column.logicalName}' on record of type '${table.logicalName}' is outside the valid range. Accepted Values: ${choice.options.map((o) => o.value).join(',')}`,
+    '0x80044331',
+  );
 }
 
 function convert(table: TableDef, column: ColumnDef, raw: unknown) {
