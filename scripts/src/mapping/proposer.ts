@@ -173,8 +173,10 @@ function tablesFor(entity: string, profile: Profile, solution: SolutionSchema): 
 const JSON_SCORE = 0.5;
 
 export function proposeField(field: FieldToPlace, profile: Profile, solution: SolutionSchema = defaultSchema): Proposal {
-  const declared = field.fieldType ? FIELD_KIND[field.fieldType] : undefined;
   const seen = dominantKind(field.samples);
+  // A declared "text" says little (a CSV export declares every column text): then the values speak.
+  const declaredKind = field.fieldType ? FIELD_KIND[field.fieldType] : undefined;
+  const declared = declaredKind === 'text' && seen ? undefined : declaredKind;
   const kind = declared ?? seen ?? 'text';
   const scored: { table: string; column: string; score: number; reason: string }[] = [];
   const tables = tablesFor(field.entity, profile, solution);
