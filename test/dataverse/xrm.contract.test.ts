@@ -24,3 +24,30 @@ dataverseClientContract({
     };
   },
 });
+
+describe('Xrm adapter roads', () => {
+  it('reads and single-row writes go through Xrm.WebApi; upsert and $batch through same-origin fetch', async () => {
+    const sandbox = await startSandbox();
+    const calls: string[] = [];
+    const webApi = fakeXrmWebApi(sandbox.apiUrl, sessionFetch);
+    const counted = Object.fromEntries(
+      Object.entries(webApi).map(([name, fn]) => [name, (...args: unknown[]) => (calls.push(name), (fn as (...a: unknown[]) => unknown)(...args))]),
+    ) as unknown as typeof webApi;
+    const fetched: string[] = [];
+    const pageFetch: typeof fetch = (input, init) => (fetched.push(`${init?.method ?? 'GET'} ${String(input).replace(sandbox.apiUrl, '')}`), sessionFetch(input, init));
+    try {
+      const client = new XrmDataverseClient({ webApi: counted, clientUrl: sandbox.baseUrl, fetch: pageFetch });
+      const id = await client.create('lex_milestone', { lex_name: 'Road test' });
+      await client.update('lex_milestone', id, { lex_name: 'Road test 2' });
+      expect(await client.retrieve('lex_milestone', id, { select: ['lex_name'] })).toMatchObject({ lex_name: 'Road test 2' });
+      for await (const page of client.query('lex_milestone', { select: ['lex_name'] })) expect(page.length).toBeGreaterThan(0);
+      expect(calls).toEqual(['createRecord', 'updateRecord', 'retrieveRecord', 'retrieveMultipleRecords']);
+      expect(fetched).toEqual([]);
+      await client.upsert('lex_milestone', id, { lex_name: 'Road test 3' });
+      await client.deleteMany('lex_milestone', [id]);
+      expect(fetched).toEqual([`PATCH lex_milestones(${id})`, 'POST $batch']);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
