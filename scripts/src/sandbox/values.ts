@@ -45,7 +45,8 @@ export function toSqlValue(column: ColumnDef, value: unknown): SqlValue {
     case 'decimal':
     case 'money':
       expect(typeof value === 'number' && Number.isFinite(value), 'Edm.Decimal');
-      return value as number;
+      // Stored at the column's precision, as the platform's decimal columns do.
+      return Number((value as number).toFixed(t.precision));
     case 'boolean':
       expect(typeof value === 'boolean', 'Edm.Boolean');
       return value ? 1 : 0;

@@ -265,3 +265,10 @@ describe('choices', () => {
     expect(bad.json.error.message).toContain('is outside the valid range. Accepted Values: 582100000,582100001,582100002');
   });
 });
+
+describe('money precision', () => {
+  it('stores money at the column precision', async () => {
+    const reply = await http.post('opportunities', { name: 'Fees', estimatedvalue: 1234.5678 }, { Prefer: 'return=representation' });
+    expect(reply.json.estimatedvalue).toBe(1234.57);
+  });
+});
