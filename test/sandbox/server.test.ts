@@ -141,3 +141,20 @@ describe('fault injection', () => {
     await sandbox.close();
   });
 });
+
+describe('latency model and slow responses', () => {
+  it('adds perRequestMs + perRecordMs × rows in the request, and slowMs for slow faults', async () => {
+    const sandbox = await startSandbox({ limits: false, latency: { perRequestMs: 10, perRecordMs: 20 } });
+    const http = api(sandbox);
+    const Targets = Array.from({ length: 10 }, (_, i) => ({ '@odata.type': 'Microsoft.Dynamics.CRM.lex_matter', lex_name: `L${i}` }));
+    expect((await http.post('lex_matters/Microsoft.Dynamics.CRM.CreateMultiple', { Targets })).status).toBe(200);
+    const [entry] = sandbox.requestLog();
+    expect(entry!.durationMs).toBeGreaterThanOrEqual(200);
+    await sandbox.close();
+
+    const slow = await startSandbox({ limits: false, faults: { slowRate: 1, slowMs: 120 } });
+    expect((await api(slow).get('WhoAmI')).status).toBe(200);
+    expect(slow.requestLog()[0]!.durationMs).toBeGreaterThanOrEqual(120);
+    await slow.close();
+  });
+});
