@@ -1,10 +1,11 @@
 /**
- * `lexbridge demo` (what `npm start` runs). For now it builds the Dataverse solution and says
- * where the zips are; the pipeline issue turns it into the full end-to-end demo.
+ * `lexbridge demo` (what `npm start` runs): builds the Dataverse solution and says where the zips
+ * are, then migrates the bundled sample firm into the local sandbox (`pipeline/demo.ts`).
  */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { buildSolution, type BuiltSolution } from '../../../../solution/src/build';
+import { demoMigration } from '../../pipeline/demo';
 
 export interface DemoOptions {
   /** Repository root holding pac.config.json; the zips go to `<root>/dist/solution`. */
@@ -27,8 +28,12 @@ export async function demo(options: DemoOptions = {}): Promise<BuiltSolution> {
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('Build the Lexbridge solution zips and say where they are (the full demo comes with the pipeline)')
-    .action(async () => {
-      await demo();
+    .description('The whole product on one machine: build the solution, start the sandbox, migrate the bundled sample firm (pre-flight, sample, approve, run, verify) and print the report path')
+    .option('--json', 'print { runId, mode, counts, diffs, report } of the full run as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const log = options.json ? () => undefined : console.log;
+      await demo({ log });
+      const { full } = await demoMigration({ root: process.cwd(), log });
+      if (options.json) console.log(JSON.stringify({ runId: full.runId, mode: full.mode, counts: full.counts, diffs: full.diffs, report: full.report }));
     });
 }
