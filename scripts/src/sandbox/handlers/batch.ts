@@ -18,7 +18,7 @@ class ChangeSetFailed {
 }
 
 /** Absolute, server-relative, relative or `$n` URL → path and query relative to the API root. */
-function toInternal(ctx: HandlerContext, url: string, contentIds: Map<string, ContentIdTarget>): { path: string; query: URLSearchParams } {
+function toInternal(url: string, contentIds: Map<string, ContentIdTarget>): { path: string; query: URLSearchParams } {
   let target = url;
   const ref = /^\$(\d+|[A-Za-z0-9_-]+)(\/.*)?$/.exec(url);
   if (ref) {
@@ -57,7 +57,8 @@ export function handleBatch(ctx: HandlerContext, request: SandboxRequest, dispat
 
   const run = (c: HandlerContext, part: HttpPart, contentIds: Map<string, ContentIdTarget>): SandboxResponse => {
     try {
-      const { path, query } = toInternal(c, part.url, contentIds);
+      const { path, query } = toInternal(part.url, contentIds);
+      if (path === '$batch') throw errors.badRequest('Batches cannot be nested.', '0x80048d19');
       return dispatch(c, { method: part.method, path, query, headers: part.headers, body: part.body });
     } catch (error) {
       const e = error instanceof DataverseError ? error : errors.internal(String(error));

@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TableDef } from '../../../../solution/src/schema/types';
-import { DataverseError, errors } from '../errors';
+import { errors } from '../errors';
 import { parseAddress, type Address } from '../odata/address';
 import { findNavigation } from '../odata/filter-sql';
 import { parseQueryOptions } from '../odata/query-options';
-import type { StoredRow } from '../storage/store';
+import { typeColumn, type StoredRow } from '../storage/store';
 import { json, noContent, preferences, type HandlerContext, type SandboxRequest, type SandboxResponse } from './context';
 import { checkSelect, etagOf, toEntity } from './entity-json';
 import { applyComputedColumns, applyCreateDefaults, applyStateRules, applyUpdateDefaults, readPayload } from './write-rules';
@@ -175,7 +175,7 @@ export function expandInto(
     if (!target) throw errors.resourceNotFound(nav.target);
     checkSelect(target, option.select);
     const id = row[nav.column.logicalName];
-    const type = row[`${nav.column.logicalName}__type`];
+    const type = row[typeColumn(nav.column.logicalName)];
     const related = typeof id === 'string' && type === nav.target ? ctx.store.get(target.logicalName, id) : undefined;
     entity[option.navigation] = related ? toEntity(target, related, option.select) : null;
   }
@@ -183,8 +183,6 @@ export function expandInto(
 
 function findNavigationOrFail(table: TableDef, navigation: string) {
   const nav = findNavigation(table, navigation);
-  if (!nav) {
-    throw new DataverseError(400, '0x80060888', `Could not find a property named '${navigation}' on type 'Microsoft.Dynamics.CRM.${table.logicalName}'.`);
-  }
+  if (!nav) throw errors.propertyNotFound(navigation, table.logicalName);
   return nav;
 }
