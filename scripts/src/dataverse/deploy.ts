@@ -24,13 +24,21 @@ export interface DeployResult {
   created: number;
   skipped: number;
   published: boolean;
+  /** Alternate keys whose index is built (`Active`), as `table.key`. */
+  activeKeys: string[];
   /** `table lex_matter`, `column lex_matter.lex_name`, … in the order they were created. */
   createdComponents: string[];
 }
 
 export interface DeployOptions {
   /** Told about each component as it is created or skipped. */
-  onProgress?: (event: { action: 'created' | 'skipped' | 'published'; component: string }) => void;
+  onProgress?: (event: { action: 'created' | 'skipped' | 'published' | 'waiting'; component: string }) => void;
+  /**
+   * How long to wait for alternate-key indexes to leave Pending/InProgress. Microsoft's
+   * BulkOperations sample polls every 15 s for about 5 minutes.
+   */
+  keyWait?: { timeoutMs: number; pollMs: number };
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Codes meaning "it is already there": a concurrent or earlier run created it. */
@@ -141,7 +149,7 @@ function deployError(request: DeployRequest, response: WebApiResponse): LexError
 
 export async function deploySolution(client: WebApiClient, requests: readonly DeployRequest[], options: DeployOptions = {}): Promise<DeployResult> {
   const existing = new ExistingComponents(client);
-  const result: DeployResult = { created: 0, skipped: 0, published: false, createdComponents: [] };
+  const result: DeployResult = { created: 0, skipped: 0, published: false, activeKeys: [], createdComponents: [] };
   for (const request of requests) {
     const component = componentName(request.describes);
     if (isPublish(request)) {
@@ -176,5 +184,56 @@ export async function deploySolution(client: WebApiClient, requests: readonly De
     result.createdComponents.push(component);
     options.onProgress?.({ action: 'created', component });
   }
+  result.activeKeys = await waitForKeys(client, requests.filter((r) => r.describes.kind === 'key'), options);
   return result;
+}
+
+interface KeyState {
+  LogicalName: string;
+  KeyAttributes: string[];
+  EntityKeyIndexStatus?: string;
+}
+
+/**
+ * Dataverse builds a key's unique index asynchronously (EntityKeyIndexStatus Pending →
+ * InProgress → Active), and marks it Failed when existing rows hold duplicates (notes §8.2).
+ * Upserts by a key that is not Active fail, so deploy waits, and a Failed key is an error.
+ */
+async function waitForKeys(client: WebApiClient, keyRequests: readonly DeployRequest[], options: DeployOptions): Promise<string[]> {
+  const { timeoutMs, pollMs } = options.keyWait ?? { timeoutMs: 305_000, pollMs: 15_000 };
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const tables = [...new Set(keyRequests.map((r) => r.describes.table).filter((t): t is string => !!t))];
+  const wanted = new Set(keyRequests.map((r) => `${lower(r.describes.table ?? '')}.${lower(r.describes.name)}`));
+  for (let waited = 0; ; waited += pollMs) {
+    const states: { name: string; state: KeyState }[] = [];
+    for (const table of tables) {
+      const page = await client.getJson<{ value: KeyState[] }>(`EntityDefinitions(LogicalName='${lower(table)}')/Keys?$select=LogicalName,KeyAttributes,EntityKeyIndexStatus`, { Consistency: 'Strong' });
+      for (const state of page?.value ?? []) {
+        const name = `${lower(table)}.${lower(state.LogicalName)}`;
+        if (wanted.has(name)) states.push({ name, state });
+      }
+    }
+    const failed = states.filter((k) => k.state.EntityKeyIndexStatus === 'Failed');
+    if (failed.length > 0) {
+      throw new LexError({
+        code: 'LEX_DEPLOY_KEY_FAILED',
+        message: `the unique index of ${failed.map((k) => `${k.name} (${k.state.KeyAttributes.join(', ')})`).join(', ')} could not be built: existing rows hold duplicate values`,
+        fix: 'find the rows that share a value in those columns (Advanced Find), clear or correct the duplicates, then reactivate the key (ReactivateEntityKey, or the key\'s page in the maker portal) and run `lexbridge solution deploy` again',
+        location: { field: failed.map((k) => k.name).join(', ') },
+      });
+    }
+    const pending = states.filter((k) => (k.state.EntityKeyIndexStatus ?? 'Active') !== 'Active');
+    if (pending.length === 0) return states.map((k) => k.name);
+    if (waited >= timeoutMs) {
+      throw new LexError({
+        code: 'LEX_DEPLOY_KEY_PENDING',
+        message: `alternate-key indexes still building after ${Math.round(timeoutMs / 1000)} s: ${pending.map((k) => `${k.name} (${k.state.EntityKeyIndexStatus})`).join(', ')}`,
+        fix: 'large tables take longer: wait, then run `lexbridge solution deploy` again (it skips what exists and checks the keys) before loading',
+        location: { field: pending.map((k) => k.name).join(', ') },
+        transient: true,
+      });
+    }
+    for (const k of pending) options.onProgress?.({ action: 'waiting', component: `key ${k.name} (${k.state.EntityKeyIndexStatus})` });
+    await sleep(pollMs);
+  }
 }
