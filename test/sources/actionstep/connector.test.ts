@@ -4,7 +4,7 @@
  * booleans, composite ids, include/linked, deltas, 401 refresh with rotating refresh tokens,
  * 429 without headers, resume from a checkpoint, document parts, and no secrets in output.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateFirm, matterDetails } from '../../../scripts/src/generate/firm';
@@ -12,6 +12,7 @@ import { renderActionstep, USER_PARTICIPANT_OFFSET } from '../../../scripts/src/
 import type { RenderResult } from '../../../scripts/src/generate/render/types';
 import { startActionstepFixtureServer } from '../../../scripts/src/fixtures/actionstep-server';
 import type { Fault, FixtureServer } from '../../../scripts/src/fixtures/http';
+import { FIXTURE_CLIENT } from '../../../scripts/src/fixtures/oauth';
 import { createActionstepConnector } from '../../../scripts/src/sources/actionstep/connector';
 import { ACTIONSTEP_STREAMS } from '../../../scripts/src/sources/actionstep/streams';
 import { asArray, tf, toDay } from '../../../scripts/src/sources/actionstep/values';
@@ -192,6 +193,21 @@ describe('Actionstep connector', () => {
     });
   });
 
+  it('keeps the newest rotated refresh token in the token file, which wins over the configured one', async () => {
+    await withServer({}, async (server) => {
+      const tokenFile = path.join(mkdtempSync(path.join(tmpdir(), 'actionstep-token-')), 'refresh-token');
+      await collect(connect(server, { tokenFile }), 'practice_areas');
+      const saved = readFileSync(tokenFile, 'utf8').trim();
+      expect(saved).not.toBe('');
+      expect(saved).not.toBe(FIXTURE_CLIENT.refreshToken);
+      expect((statSync(tokenFile).mode & 0o777).toString(8)).toBe('600');
+      // a stale configured token is not used: the file's is
+      const again = records(await collect(connect(server, { tokenFile, refreshToken: 'stale' }), 'practice_areas'));
+      expect(again).toHaveLength(firm.practiceAreas.length);
+      expect(readFileSync(tokenFile, 'utf8').trim()).not.toBe(saved);
+    });
+  });
+
   it('downloads a document from its file parts', async () => {
     await withServer({}, async (server) => {
       const connector = connect(server);
@@ -222,8 +238,8 @@ describe('Actionstep connector', () => {
     try {
       const env = { LEXBRIDGE_ACTIONSTEP_CLIENT_ID: 'lex', LEXBRIDGE_ACTIONSTEP_CLIENT_SECRET: secret, LEXBRIDGE_ACTIONSTEP_REFRESH_TOKEN: refreshToken };
       const output: unknown[] = await collect(createActionstepConnector({ from: server.baseUrl, config: { pageSize: 5, rateLimit: { requests: 10000, windowMs: 60_000 } } }, { env, fetch: recordingFetch }), 'matters');
-      // the first refresh token was rotated away: reusing it fails, and the error must not echo it
-      const failure = await collect(createActionstepConnector({ from: server.baseUrl }, { env }), 'matters').catch((e: unknown) => e);
+      // a rejected token request must not echo what was sent
+      const failure = await collect(createActionstepConnector({ from: server.baseUrl }, { env: { ...env, LEXBRIDGE_ACTIONSTEP_CLIENT_SECRET: `${secret}-wrong` } }), 'matters').catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(Error);
       output.push(String(failure), JSON.stringify(failure), (failure as Error).stack);
       expect(issued.length).toBe(4);

@@ -3,9 +3,11 @@
  * (api.actionstep.com, or staging); the API itself is per org and comes from the token
  * response's `api_endpoint`, so nothing else is configured.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { LexError } from '../../errors';
 import type { ConnectorOptions } from '../contract';
 import { FIXTURE_CLIENT } from '../../fixtures/oauth';
+import { parseRate } from '../../fixtures/rate-limit';
 
 export const ACTIONSTEP_HOSTS = {
   production: 'https://api.actionstep.com',
@@ -61,17 +63,25 @@ export function resolveActionstepConfig(options: ConnectorOptions, env: NodeJS.P
       location: { field: 'clientId' },
     });
   }
-  const rate = config.rateLimit as { requests?: number; windowMs?: number } | undefined;
+  // Actionstep issues a new refresh token with every access token and the old one stops working:
+  // with a token file the newest is kept between runs (it wins over the configured one).
+  const tokenFile = str('tokenFile', 'LEXBRIDGE_ACTIONSTEP_TOKEN_FILE');
+  const savedToken = tokenFile && existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() || undefined : undefined;
+  // `rateLimit` in the config ({ requests, windowMs }) or the env as `50/min`
+  const envRate = env.LEXBRIDGE_ACTIONSTEP_RATE ? parseRate(env.LEXBRIDGE_ACTIONSTEP_RATE) : undefined;
+  const rate = (config.rateLimit as { requests?: number; windowMs?: number } | undefined) ?? (envRate && { requests: envRate.limit, windowMs: envRate.windowMs });
   return {
     authBaseUrl: base.origin,
     clientId,
     clientSecret,
-    refreshToken: str('refreshToken', 'LEXBRIDGE_ACTIONSTEP_REFRESH_TOKEN') ?? (authorizationCode ? undefined : fixture?.refreshToken),
+    refreshToken: savedToken ?? str('refreshToken', 'LEXBRIDGE_ACTIONSTEP_REFRESH_TOKEN') ?? (authorizationCode ? undefined : fixture?.refreshToken),
     authorizationCode,
     redirectUri: str('redirectUri', 'LEXBRIDGE_ACTIONSTEP_REDIRECT_URI'),
     pageSize: Math.min(200, Number(config.pageSize ?? 200)),
     rateLimit: { requests: rate?.requests ?? 60, windowMs: rate?.windowMs ?? 60_000 },
     staffParticipantType: str('staffParticipantType', 'LEXBRIDGE_ACTIONSTEP_STAFF_TYPE') ?? 'Staff',
-    onRefreshToken: config.onRefreshToken as ActionstepConfig['onRefreshToken'],
+    onRefreshToken:
+      (config.onRefreshToken as ActionstepConfig['onRefreshToken']) ??
+      (tokenFile ? (token: string) => writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 }) : undefined),
   };
 }

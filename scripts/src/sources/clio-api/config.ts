@@ -6,6 +6,7 @@
 import { LexError } from '../../errors';
 import type { ConnectorOptions } from '../contract';
 import { FIXTURE_CLIENT } from '../../fixtures/oauth';
+import { parseRate } from '../../fixtures/rate-limit';
 
 export const CLIO_REGIONS = {
   us: 'https://app.clio.com',
@@ -72,7 +73,9 @@ export function resolveClioConfig(options: ConnectorOptions, env: NodeJS.Process
       location: { field: 'clientId' },
     });
   }
-  const rate = config.rateLimit as { requests?: number; windowMs?: number } | undefined;
+  // `rateLimit` in the config ({ requests, windowMs }) or the env as `50/min`
+  const envRate = env.LEXBRIDGE_CLIO_RATE ? parseRate(env.LEXBRIDGE_CLIO_RATE) : undefined;
+  const rate = (config.rateLimit as { requests?: number; windowMs?: number } | undefined) ?? (envRate && { requests: envRate.limit, windowMs: envRate.windowMs });
   return {
     baseUrl: base.origin + base.pathname.replace(/\/(api\/v4\/?)?$/, ''),
     apiVersion: str('apiVersion', 'LEXBRIDGE_CLIO_API_VERSION') ?? CLIO_API_VERSION,
