@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { startSandbox, type RunningSandbox } from '../../../scripts/src/sandbox/server';
 import { api } from '../http';
 
@@ -19,6 +19,7 @@ describe('metadata reads on a sandbox with the solution installed', () => {
   it('serves $metadata as CSDL with OData.Community.Keys.V1.AlternateKeys on keyed tables', async () => {
     const reply = await http.get('$metadata', { Accept: 'application/xml' });
     expect(reply.status).toBe(200);
+    expect(XMLValidator.validate(reply.text)).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(reply.text);
     const types = doc['edmx:Edmx']['edmx:DataServices'].Schema.EntityType as { Name: string; Annotation?: { Term: string } }[];
     const matter = types.find((t) => t.Name === 'lex_matter')!;
