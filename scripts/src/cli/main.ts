@@ -9,6 +9,7 @@ import { register as registerPreflight } from './commands/preflight';
 import { register as registerDemo } from './commands/demo';
 import { register as registerGenerate } from './commands/generate';
 import { register as registerExtract } from './commands/extract';
+import { register as registerDiscover } from './commands/discover';
 import { register as registerFixtureServer } from './commands/fixture-server';
 import { register as registerSandbox } from './commands/sandbox';
 import { register as registerMigrate } from './commands/migrate';
@@ -20,6 +21,7 @@ const program = new Command('lexbridge')
 const registrations: ((program: Command) => void)[] = [
   registerGenerate,
   registerExtract,
+  registerDiscover,
   registerFixtureServer,
   // one line per command module, e.g. (await import('./commands/sandbox')).register
   registerSolution,
