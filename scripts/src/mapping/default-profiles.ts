@@ -306,6 +306,7 @@ function commonEntities(): Record<string, { targets: Target[] }> {
           table: 'task',
           when: { field: 'kind', equals: 'matter_update' },
           owner: 'authorRef',
+          status: { map: 'matterUpdate', from: 'kind' },
           columns: {
             subject: { from: ['subject|body'], truncate: true, default: 'Matter update' },
             description: { from: 'body' },
@@ -381,6 +382,8 @@ const commonStatusMaps = {
     complete: { states: { task: st(1, 5) } },
     cancelled: { states: { task: st(2, 6) } },
   },
+  // Seed 004: matter updates migrate as closed tasks (an audit trail, not work to do).
+  matterUpdate: { matter_update: { states: { task: st(1, 5) } } },
   email: { inbound: { states: { email: st(1, 4) } }, outbound: { states: { email: st(1, 3) } } },
   phonecall: { inbound: { states: { phonecall: st(1, 4) } }, outbound: { states: { phonecall: st(1, 2) } } },
 };

@@ -9,6 +9,7 @@
  */
 import { schema as defaultSchema, type SolutionSchema, type TableDef, findColumn } from '../../../solution/src/schema';
 import { LexError } from '../errors';
+import { CUSTOM_FIELDS_JSON, PROVENANCE } from './columns';
 import { converterFor, isEmpty, Rejection, type Converter } from './convert';
 import type { Condition, FieldMap, LookupMap, Profile, StatusValue, TargetMap } from './profile';
 import { rowId, type ColumnValue, type LookupValue, type TargetOp } from './target-op';
@@ -257,12 +258,12 @@ export function compileProfile(profile: Profile, solution: SolutionSchema = defa
             }
             explicit.set(name.slice(entity.length + 1).toLowerCase(), { column: target.column, convert: converterFor(column, solution.choices) });
           }
-          const jsonColumn = findColumn(table, 'lex_customfields');
+          const jsonColumn = findColumn(table, CUSTOM_FIELDS_JSON);
           customFields = { explicit, ...(jsonColumn ? { json: converterFor(jsonColumn, solution.choices) } : {}) };
         }
         const provenance = spec.provenance ?? table.provenance;
-        const sourceSystemColumn = findColumn(table, 'lex_sourcesystem');
-        const snapshot = findColumn(table, 'lex_sourcesnapshot');
+        const sourceSystemColumn = findColumn(table, PROVENANCE.sourceSystem);
+        const snapshot = findColumn(table, PROVENANCE.snapshot);
         return {
           spec,
           table,
@@ -597,23 +598,23 @@ function addCustomFields(t: CompiledTarget, record: MappableRecord, context: Map
   }
   if (json && t.customFields!.json) {
     const v = t.customFields!.json(json);
-    if (!(v instanceof Rejection)) columns['lex_customfields'] = v;
+    if (!(v instanceof Rejection)) columns[CUSTOM_FIELDS_JSON] = v;
   }
 }
 
 /** Rows from array items (bill lines) carry their own target key as source key: it must be unique per table. */
 function addProvenance(t: CompiledTarget, record: MappableRecord, sourceKey: string, snapshot: boolean, columns: Record<string, ColumnValue>): void {
-  columns['lex_sourcekey'] = sourceKey;
-  columns['lex_sourceid'] = record.key.id;
+  columns[PROVENANCE.sourceKey] = sourceKey;
+  columns[PROVENANCE.sourceId] = record.key.id;
   const label = SOURCE_SYSTEM_LABEL[record.key.system];
   if (t.sourceSystem && label) {
     const v = t.sourceSystem(label);
-    if (!(v instanceof Rejection)) columns['lex_sourcesystem'] = v;
+    if (!(v instanceof Rejection)) columns[PROVENANCE.sourceSystem] = v;
   }
-  if (record.sourceUrl) columns['lex_sourceurl'] = record.sourceUrl;
+  if (record.sourceUrl) columns[PROVENANCE.sourceUrl] = record.sourceUrl;
   if (snapshot && t.snapshotMax) {
     const json = JSON.stringify(record.raw ?? record);
     // A snapshot too large for the column is dropped, not cut: half a JSON document helps no diff.
-    if (json.length <= t.snapshotMax) columns['lex_sourcesnapshot'] = json;
+    if (json.length <= t.snapshotMax) columns[PROVENANCE.snapshot] = json;
   }
 }

@@ -8,7 +8,11 @@
  * When no column scores above the JSON column's fixed 0.5, the field goes to `lex_customfields`
  * (or stays in the source snapshot where the table has no JSON column): nothing is lost.
  */
+import pacConfig from '../../../pac.config.json';
+import { Tables } from '../../../solution/generated/names';
 import { schema as defaultSchema, type ColumnDef, type SolutionSchema, type TableDef } from '../../../solution/src/schema';
+import { provenanceColumns } from '../../../solution/src/schema/provenance';
+import { CUSTOM_FIELDS_JSON, PROVENANCE } from './columns';
 import type { Profile, Proposal } from './profile';
 
 export interface FieldToPlace {
@@ -58,17 +62,32 @@ SYNONYMS.forEach((group, i) => group.forEach((word) => SYNONYM_GROUP.set(word, i
 
 const normalise = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
 const words = (text: string) => text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w && !STOP.has(w));
-const STOP = new Set(['of', 'the', 'a', 'an', 'and', 'or', 'to', 'for', 'on', 'in', 'lex', 'date']);
+const STOP = new Set(['of', 'the', 'a', 'an', 'and', 'or', 'to', 'for', 'on', 'in', 'date']);
+
+const PREFIX = `${pacConfig.publisher.prefix}_`;
+const matter = Tables.lex_matter.columns;
+/** Columns Lexbridge itself writes (provenance, review, the JSON column): never a home for a source field. */
+const ENGINE_COLUMNS = new Set<string>([
+  ...provenanceColumns().map((c) => c.logicalName),
+  CUSTOM_FIELDS_JSON,
+  matter.lex_diffstatus,
+  matter.lex_reviewstatus,
+  matter.lex_reviewedby,
+  matter.lex_reviewedon,
+  matter.lex_reviewnote,
+  'overriddencreatedon',
+]);
 
 /** Columns a proposal may target: plain value columns, not provenance, review or system ones. */
-function placeable(column: ColumnDef): boolean {
-  if (column.readOnly || column.origin === 'platform' && ['ownerid', 'statecode', 'statuscode', 'overriddencreatedon'].includes(column.logicalName)) return false;
-  if (/^lex_(source|migrationrun|review|diff|originalcreatedon|customfields|name$)/.test(column.logicalName)) return false;
+function placeable(column: ColumnDef, table: TableDef): boolean {
+  if (column.readOnly || ENGINE_COLUMNS.has(column.logicalName) || column.logicalName === table.primaryNameColumn) return false;
   return ['string', 'memo', 'integer', 'decimal', 'money', 'datetime', 'boolean', 'choice'].includes(column.type.kind);
 }
 
+const unprefixed = (name: string) => (name.startsWith(PREFIX) ? name.slice(PREFIX.length) : name);
+
 function bare(column: ColumnDef): string {
-  return normalise(column.logicalName.replace(/^lex_/, ''));
+  return normalise(unprefixed(column.logicalName));
 }
 
 function nameScore(field: string, column: ColumnDef): { score: number; why: string } {
@@ -79,7 +98,7 @@ function nameScore(field: string, column: ColumnDef): { score: number; why: stri
   if (group !== undefined && candidates.some((c) => SYNONYM_GROUP.get(c) === group))
     return { score: 0.95, why: `"${field}" is a usual name for ${column.displayName}` };
   const fw = words(field);
-  const cw = new Set([...words(column.displayName), ...words(column.logicalName.replace(/^lex_/, ''))]);
+  const cw = new Set([...words(column.displayName), ...words(unprefixed(column.logicalName))]);
   // Word-level synonyms ("Estimated Fee" ~ "Estimated Value").
   let shared = 0;
   const matched: string[] = [];
@@ -182,7 +201,7 @@ export function proposeField(field: FieldToPlace, profile: Profile, solution: So
   const tables = tablesFor(field.entity, profile, solution);
   for (const table of tables) {
     for (const column of table.columns) {
-      if (!placeable(column)) continue;
+      if (!placeable(column, table)) continue;
       const typeFit = fit(kind, column);
       if (typeFit === 0) continue;
       const name = nameScore(field.name, column);
@@ -198,20 +217,20 @@ export function proposeField(field: FieldToPlace, profile: Profile, solution: So
   }
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0];
-  const home = tables.find((t) => t.columns.some((c) => c.logicalName === 'lex_customfields')) ?? tables[0];
+  const home = tables.find((t) => t.columns.some((c) => c.logicalName === CUSTOM_FIELDS_JSON)) ?? tables[0];
   const alternatives = scored.slice(0, 3).map(({ table, column, score }) => ({ table, column, score }));
   if (best && best.score > JSON_SCORE) {
     return { entity: field.entity, field: field.name, table: best.table, column: best.column, score: best.score, reason: best.reason, alternatives: alternatives.slice(1) };
   }
-  const hasJson = home?.columns.some((c) => c.logicalName === 'lex_customfields');
+  const hasJson = home?.columns.some((c) => c.logicalName === CUSTOM_FIELDS_JSON);
   return {
     entity: field.entity,
     field: field.name,
     table: home?.logicalName ?? field.entity,
-    column: hasJson ? 'lex_customfields' : 'lex_sourcesnapshot',
+    column: hasJson ? CUSTOM_FIELDS_JSON : PROVENANCE.snapshot,
     score: JSON_SCORE,
     reason: hasJson
-      ? `no column of ${home!.displayName} fits "${field.name}" by name (best: ${best ? `${best.column} at ${best.score}` : 'none'}); keep it in the JSON column lex_customfields, nothing is lost`
+      ? `no column of ${home!.displayName} fits "${field.name}" by name (best: ${best ? `${best.column} at ${best.score}` : 'none'}); keep it in the JSON column ${CUSTOM_FIELDS_JSON}, nothing is lost`
       : `no column fits "${field.name}" (best: ${best ? `${best.column} at ${best.score}` : 'none'}) and ${home?.logicalName ?? field.entity} has no JSON column; the value stays in the source snapshot`,
     alternatives,
   };
@@ -239,7 +258,7 @@ export function proposeFields(fields: readonly FieldToPlace[], profile: Profile,
 export function applyProposals(profile: Profile, proposals: readonly Proposal[]): Profile {
   const customFields = { ...profile.customFields };
   for (const p of proposals) {
-    if (p.column === 'lex_customfields' || p.column === 'lex_sourcesnapshot') continue;
+    if (p.column === CUSTOM_FIELDS_JSON || p.column === PROVENANCE.snapshot) continue;
     customFields[`${p.entity}.${p.field}`] = { table: p.table, column: p.column };
   }
   return { ...profile, status: 'draft', customFields, proposals: [...proposals] };

@@ -3,6 +3,7 @@
  * and a read-only look at the environment. Pure: the caller reads staging and Dataverse
  * (`environment.ts`, `run.ts`) and hands the data here, so the same checks run anywhere.
  */
+import { CUSTOM_FIELDS_JSON, PROVENANCE } from '../mapping/columns';
 import { createContext, setupOps, type SystemUser } from '../mapping/context';
 import { mapRecord, type MappableRecord } from '../mapping/engine';
 import type { Profile } from '../mapping/profile';
@@ -317,8 +318,8 @@ export function requiredColumns(profile: Profile, solution: SolutionSchema = sch
       for (const c of Object.keys(t.columns)) need(t.table, c);
       for (const c of Object.keys(t.lookups)) need(t.table, c);
       if (t.status?.column) need(t.table, t.status.column);
-      if (t.customFields && def?.columns.some((c) => c.logicalName === 'lex_customfields')) need(t.table, 'lex_customfields');
-      if (t.provenance ?? def?.provenance) for (const c of ['lex_sourcekey', 'lex_sourcesystem', 'lex_sourceid', 'lex_sourcesnapshot']) need(t.table, c);
+      if (t.customFields && def?.columns.some((c) => c.logicalName === CUSTOM_FIELDS_JSON)) need(t.table, CUSTOM_FIELDS_JSON);
+      if (t.provenance ?? def?.provenance) for (const c of [PROVENANCE.sourceKey, PROVENANCE.sourceSystem, PROVENANCE.sourceId, PROVENANCE.snapshot]) need(t.table, c);
     }
   }
   for (const target of Object.values(profile.customFields)) if ('column' in target) need(target.table, target.column);

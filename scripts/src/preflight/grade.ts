@@ -4,6 +4,7 @@
  * Thresholds follow the seeds: under 25,000 records runs in days, over 2M is scoped on its own,
  * Clio's 50 requests/minute is a "B" constraint.
  */
+import { tableByLogicalName } from '../../../solution/src/schema';
 import type { Profile } from '../mapping/profile';
 import type { SourceKind } from '../sources/contract';
 import { SOURCE_LIMITS, type Estimates } from './estimates';
@@ -39,7 +40,7 @@ export interface GradeInput {
 /** A record type "needs a mapping" when it lands on a custom table or gives more than one row. */
 function needsMapping(profile: Profile, type: string): boolean {
   const targets = profile.entities[type]?.targets ?? [];
-  return targets.some((t) => t.table.startsWith('lex_') || t.projection || t.each);
+  return targets.some((t) => tableByLogicalName(t.table)?.origin === 'custom' || t.projection || t.each);
 }
 
 export function grade(input: GradeInput): Grade {
