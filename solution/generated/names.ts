@@ -64,7 +64,7 @@ export const Tables = {
   lex_timeentry: {
     logicalName: 'lex_timeentry',
     schemaName: 'lex_TimeEntry',
-    entitySetName: 'lex_timeentrys',
+    entitySetName: 'lex_timeentries',
     primaryIdColumn: 'lex_timeentryid',
     primaryNameColumn: 'lex_name',
     columns: {

@@ -46,7 +46,7 @@ function customTable(input: CustomTableInput): TableDef {
     displayName: input.displayName,
     pluralDisplayName: input.pluralDisplayName,
     description: input.description,
-    entitySetName: `${input.logicalName}s`,
+    entitySetName: pluralEntitySetName(input.logicalName),
     primaryIdColumn: idColumn,
     primaryNameColumn: 'lex_name',
     ownership: 'UserOwned',
@@ -66,6 +66,11 @@ function customTable(input: CustomTableInput): TableDef {
     keys: input.migrated ? [sourceKeyKey()] : [],
     states: activeInactive,
   };
+}
+
+/** The entity set name Dataverse gives a custom table: its logical name, pluralised in English. */
+function pluralEntitySetName(logicalName: string): string {
+  return /[^aeiou]y$/.test(logicalName) ? `${logicalName.slice(0, -1)}ies` : `${logicalName}s`;
 }
 
 const CUSTOMER = ['account', 'contact'] as const;
