@@ -1,7 +1,8 @@
 /**
  * `lexbridge generate`: a seeded firm rendered in one source's format, plus `manifest.json`:
  *   { source, seed, matters, dirtRate, counts: { <entity>: n }, dirty: [{ sourceKey, rule }],
- *     customFields: [{ sourceKey, name, parentType, expectedTarget }] }
+ *     customFields: [{ sourceKey, name, parentType, expectedTarget }],
+ *     users: [{ sourceKey, name, email, inDynamics }] (when the renderer reports them) }
  * (plus, for Perfect Portal, the package manifest's own keys: format, version, exportedAt, files).
  * The same options always give byte-identical output (no clock, no randomness outside the seed).
  */

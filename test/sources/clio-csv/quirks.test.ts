@@ -150,7 +150,11 @@ describe('Clio CSV quirks', () => {
     row[3] = 'Archived';
     const { matters, issues } = await readMatters(csv([HEADER, row]));
     expect(matters[0]).toMatchObject({ openedOn: null, status: null, sourceStatus: 'Archived' });
-    expect(issues).toEqual([expect.objectContaining({ code: 'LEX_SOURCE_CSV_BAD_DATE', rule: 'bad-date', location: { file: 'Matters.csv', line: 2, recordKey: 'clio:matter:1', field: 'Open Date' } })]);
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'LEX_SOURCE_CSV_UNKNOWN_VALUE', location: { file: 'Matters.csv', line: 2, recordKey: 'clio:matter:1', field: 'Matter Status' } }),
+      expect.objectContaining({ code: 'LEX_SOURCE_CSV_BAD_DATE', rule: 'bad-date', location: { file: 'Matters.csv', line: 2, recordKey: 'clio:matter:1', field: 'Open Date' } }),
+    ]);
+    expect(issues[0]!.fix).toContain('open, pending, closed');
   });
 
   it('resumes after a checkpoint: rows before it are not read again', async () => {

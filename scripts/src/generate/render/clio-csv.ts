@@ -10,13 +10,14 @@ import { sourceKeyOf } from '../../model/keys';
 import { CLIO_CSV_FILES, slugOf, type ClioCsvFileKey } from '../../sources/clio-csv/columns';
 import { matterDetails, type Firm, type FirmUser } from '../firm';
 import { CsvWriter } from './csv-writer';
-import { RenderTally, type CustomFieldTruth, type RenderResult } from './types';
+import { RenderTally, type CustomFieldTruth, type RenderResult, type UserTruth } from './types';
 
 export async function renderClioCsv(firm: Firm, outDir: string): Promise<RenderResult> {
   mkdirSync(outDir, { recursive: true });
   const tally = new RenderTally();
   const users = new Map(firm.users.map((u) => [u.id, u]));
   const userSlugs = new Set<string>();
+  const userTruth: UserTruth[] = [];
   const userName = (id: number | null | undefined): string => {
     const user = id === null || id === undefined ? undefined : users.get(id);
     if (!user) return '';
@@ -24,6 +25,7 @@ export async function renderClioCsv(firm: Firm, outDir: string): Promise<RenderR
     if (!userSlugs.has(slugOf(name))) {
       userSlugs.add(slugOf(name));
       tally.count('users');
+      userTruth.push({ sourceKey: sourceKeyOf('clio', 'user', slugOf(name)), name, email: user.email, inDynamics: user.inDynamics });
     }
     return name;
   };
@@ -104,7 +106,7 @@ export async function renderClioCsv(firm: Firm, outDir: string): Promise<RenderR
     parentType: field.parentType,
     expectedTarget: field.expectedTarget,
   }));
-  return tally.result(customFields);
+  return { ...tally.result(customFields), users: userTruth };
 }
 
 function fullName(user: FirmUser): string {

@@ -112,7 +112,8 @@ export async function renderPerfectPortal(firm: Firm, outDir: string): Promise<R
 
   const truth: CustomFieldTruth[] = firm.customFields.map((f) => ({ sourceKey: key('custom_field_definition', `${f.parentType}-${slugOf(f.name)}`), name: f.name, parentType: f.parentType, expectedTarget: f.expectedTarget }));
   // The package's manifest.json: `generate` merges its own keys (source, seed, counts, dirty) into it.
-  return { ...tally.result(truth), packageManifest: manifest };
+  const users = firm.users.map((u) => ({ sourceKey: key('user', u.id), name: `${u.firstName} ${u.lastName}`, email: u.email, inDynamics: u.inDynamics }));
+  return { ...tally.result(truth), users, packageManifest: manifest };
 }
 
 async function renderMatterDetails(firm: Firm, m: FirmMatter, files: Record<PpFileKey, JsonLines>, tally: RenderTally, outDir: string): Promise<void> {

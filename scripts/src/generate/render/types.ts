@@ -20,11 +20,22 @@ export interface CustomFieldTruth {
   expectedTarget: string;
 }
 
+export interface UserTruth {
+  sourceKey: string;
+  name: string;
+  /** The user's email in the firm (what the Dynamics systemuser would have). */
+  email: string;
+  /** False for users with no Dynamics user to map to (left the firm, never licensed). */
+  inDynamics: boolean;
+}
+
 export interface RenderResult {
   /** Records written per entity, as the source's connector will count them when extracting. */
   counts: Partial<Record<EntityName, number>>;
   dirty: DirtyLabel[];
   customFields: CustomFieldTruth[];
+  /** The source users written, and whether Dynamics has a user for them (owner resolution tests). */
+  users?: UserTruth[];
   /** Keys the source format itself needs in manifest.json (Perfect Portal's package manifest). */
   packageManifest?: object;
 }

@@ -46,6 +46,8 @@ export function userNamesIn(file: ClioCsvFileKey, row: Row): string[] {
 }
 
 const MATTER_STATUS: Record<string, 'open' | 'pending' | 'closed'> = { open: 'open', pending: 'pending', closed: 'closed' };
+const BILLING = { hourly: 'hourly', flat: 'flat', 'flat rate': 'flat', contingency: 'contingency' } as const;
+const PRIORITY = { low: 'low', normal: 'normal', high: 'high' } as const;
 const TASK_STATUS: Record<string, 'pending' | 'in_progress' | 'complete'> = { pending: 'pending', 'in progress': 'in_progress', 'in-progress': 'in_progress', complete: 'complete', completed: 'complete' };
 
 export function toRecords(file: ClioCsvFileKey, id: string, ctx: RowContext): CanonicalRecordInput[] {
@@ -81,23 +83,21 @@ export function toRecords(file: ClioCsvFileKey, id: string, ctx: RowContext): Ca
       return [contact, ...customFieldValues('contact', id, updatedAt, ctx)];
     }
     case 'matters': {
-      const status = row.text('status');
       const practiceArea = row.text('practiceArea');
-      const billing = row.text('billingMethod')?.toLowerCase();
       return [
         {
           ...base('matter'),
           number: row.text('number'),
           description: row.text('description'),
-          status: status ? (MATTER_STATUS[status.toLowerCase()] ?? null) : undefined,
-          sourceStatus: status,
+          status: row.choice('status', MATTER_STATUS),
+          sourceStatus: row.text('status'),
           practiceAreaRef: practiceArea ? sourceKeyOf('clio', 'practice_area', slugOf(practiceArea)) : undefined,
           clientRef: ref('contact', row.text('clientId')) ?? null,
           responsibleUserRef: userRef(row.text('responsible')) ?? null,
           originatingUserRef: userRef(row.text('originating')) ?? null,
           openedOn: row.date('openDate'),
           closedOn: row.date('closeDate'),
-          billingMethod: billing === 'hourly' || billing === 'flat' || billing === 'contingency' ? billing : undefined,
+          billingMethod: row.choice('billingMethod', BILLING) ?? undefined,
         },
         ...customFieldValues('matter', id, updatedAt, ctx),
       ];
@@ -153,16 +153,14 @@ export function toRecords(file: ClioCsvFileKey, id: string, ctx: RowContext): Ca
         },
       ];
     case 'tasks': {
-      const status = row.text('status')?.toLowerCase();
-      const priority = row.text('priority')?.toLowerCase();
       return [
         {
           ...base('task'),
           matterRef: matterRef ?? null,
           name: row.text('name') ?? '',
           description: row.text('description'),
-          status: status ? TASK_STATUS[status] : undefined,
-          priority: priority === 'low' || priority === 'normal' || priority === 'high' ? priority : undefined,
+          status: row.choice('status', TASK_STATUS) ?? undefined,
+          priority: row.choice('priority', PRIORITY) ?? undefined,
           dueOn: row.date('dueDate'),
           assigneeRef: userRef(row.text('assignee')) ?? null,
         },

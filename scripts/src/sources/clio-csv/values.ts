@@ -47,6 +47,16 @@ export class Row {
     return undefined;
   }
 
+  /** A value from a fixed list (case-insensitive); anything else is an issue and null. */
+  choice<T extends string>(field: string, values: Record<string, T>): T | null | undefined {
+    const value = this.text(field);
+    if (value === undefined) return undefined;
+    const mapped = values[value.toLowerCase()];
+    if (mapped !== undefined) return mapped;
+    this.problem(field, value, 'is not a known value', `Use one of: ${[...new Set(Object.keys(values))].join(', ')}; or add a value map for it in the profile.`, 'LEX_SOURCE_CSV_UNKNOWN_VALUE');
+    return null;
+  }
+
   /** A day: ISO `YYYY-MM-DD` or the firm's `MM/DD/YYYY` (DD/MM/YYYY with dateOrder DMY). */
   date(field: string): string | null | undefined {
     const value = this.text(field);
