@@ -18,6 +18,7 @@ describe('extract command', () => {
     const reported = new Set(summary.issues.map((i: { sourceKey: string; rule: string }) => `${i.sourceKey}|${i.rule}`));
     expect(manifest.dirty.filter((d) => !reported.has(`${d.sourceKey}|${d.rule}`))).toEqual([]);
     expect(Object.values(summary.issueCounts as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(summary.issues.length);
+    expect(summary.entities.matters).toEqual({ extracted: manifest.counts.matters, issues: summary.issueCounts.matters });
   });
 
   it('rejects a --since that is not a timestamp and an unknown source, saying how to fix it', async () => {

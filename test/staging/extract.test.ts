@@ -84,6 +84,29 @@ describe('extract clio-csv → staging', () => {
     expect(resumed.issues.map((i) => `${i.code}|${i.sourceKey}|${i.location.line}`).sort()).toEqual(clean.issues.map((i) => `${i.code}|${i.sourceKey}|${i.location.line}`).sort());
   });
 
+  it('an aborted extraction (Ctrl-C) stops with what it read committed, and the rerun completes it', async () => {
+    const clean = await extractInto('uninterrupted-2');
+    const controller = new AbortController();
+    const staging = StagingStore.open(path.join(root, 'aborted'));
+    let seen = 0;
+    const inner = createClioCsvConnector({ from: firmDir });
+    const aborting: SourceConnector = {
+      ...inner,
+      declaration: inner.declaration,
+      async *read(entity, options) {
+        for await (const m of inner.read(entity, options)) {
+          if (++seen === 700) controller.abort(new Error('interrupted'));
+          yield m;
+        }
+      },
+    };
+    await expect(extractToStaging(aborting, staging, { source: 'clio-csv', from: firmDir, signal: controller.signal })).rejects.toThrow('interrupted');
+    staging.close();
+    const resumed = await extractInto('aborted');
+    expect(resumed.result.resumed).toBe(true);
+    expect(resumed.digests).toEqual(clean.digests);
+  });
+
   it('re-extracting replaces rows (no duplicates) and keeps the history of extractions; a delta reads only newer rows', async () => {
     const first = await extractInto('again');
     const second = await extractInto('again');

@@ -47,6 +47,11 @@ export async function extractToStaging(connector: SourceConnector, staging: Stag
 
     const stream = connector.read(entity.name, { since: options.since, checkpoint: checkpoints.get(entity.name), signal: options.signal });
     for await (const message of stream) {
+      // Ctrl-C: keep what was read (upserts are idempotent) and stop; a rerun resumes from the checkpoint.
+      if (options.signal?.aborted) {
+        flush();
+        options.signal.throwIfAborted();
+      }
       if (message.kind === 'checkpoint') {
         flush({ entity: entity.name, value: message.checkpoint });
         continue;

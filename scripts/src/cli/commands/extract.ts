@@ -2,9 +2,9 @@
  * `lexbridge extract`: streams a source into a staging store, resumably. Run it again after a
  * crash or Ctrl-C and it continues from the last checkpoint; run it with --since for a delta.
  *
- * `--json` prints { source, counts: { <entity>: n }, issueCounts: { <entity>: n },
- * issues: [{ sourceKey, rule, code, location, message, fix }], staging } with the entity names
- * of the generator's manifest.
+ * `--json` prints { source, resumed, counts: { <entity>: n }, issueCounts: { <entity>: n },
+ * entities: { <entity>: { extracted, issues } }, issues: [{ sourceKey, rule, code, entity,
+ * location, message, fix }], staging } with the entity names of the generator's manifest.
  */
 import type { Command } from 'commander';
 import path from 'node:path';
@@ -34,11 +34,15 @@ export async function runExtract(options: ExtractCommandOptions) {
   process.once('SIGINT', stop);
   try {
     const result = await extractToStaging(connector, staging, { source: options.source, from: options.from, since, signal: controller.signal });
+    const counts = staging.counts();
+    const issueCounts = staging.issueCounts();
+    const entities = Object.fromEntries([...new Set([...Object.keys(counts), ...Object.keys(issueCounts)])].sort().map((e) => [e, { extracted: counts[e] ?? 0, issues: issueCounts[e] ?? 0 }]));
     return {
       source: options.source,
       resumed: result.resumed,
-      counts: staging.counts(),
-      issueCounts: staging.issueCounts(),
+      counts,
+      issueCounts,
+      entities,
       issues: staging.issues().map((i) => ({ sourceKey: i.sourceKey ?? null, rule: i.rule ?? null, code: i.code, entity: i.entity, location: i.location, message: i.message, fix: i.fix })),
       staging: path.resolve(staging.file),
     };
