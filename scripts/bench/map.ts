@@ -21,7 +21,8 @@ export interface TransformResult {
 
 export function benchTransform(total: number): TransformResult {
   const { firm, records } = generatedFirmRecords('clio', 200, 0.05);
-  const profile = defaultProfile('clio-api');
+  // As an admin runs it after pre-flight: unmatched users go to a fallback owner.
+  const profile = { ...defaultProfile('clio-api'), owners: { match: 'email' as const, fallbackOwnerEmail: firm.users[0]!.email } };
   const systemUsers = firm.users.map((u, i) => ({ systemuserid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, internalemailaddress: u.email }));
   const { context } = createContext({ profile, records, systemUsers });
   // Warm up (JIT, compiled profile), then time `total` records cycling through the firm.

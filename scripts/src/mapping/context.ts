@@ -5,7 +5,7 @@
  */
 import { primaryTarget, SETUP_KEYS, type CustomFieldEntry, type MappableRecord, type MappingContext } from './engine';
 import type { Profile } from './profile';
-import { rowId } from './target-op';
+import { rowId, type TargetOp } from './target-op';
 
 /** A Dynamics user as pre-flight reads it (`systemusers?$select=systemuserid,internalemailaddress,isdisabled`). */
 export interface SystemUser {
@@ -17,7 +17,7 @@ export interface SystemUser {
 
 export interface ContextInput {
   profile: Profile;
-  /** Every extracted record (iterated twice: once to index, once by the caller to map). */
+  /** Every extracted record, streamed once (the caller streams them again to map). */
   records: Iterable<MappableRecord>;
   systemUsers: readonly SystemUser[];
   /** Target key → id of a row that already exists in Dynamics. */
@@ -67,21 +67,60 @@ export interface BuiltContext {
   targets: Map<string, { table: string; id: string; preExisting?: boolean }>;
 }
 
+/**
+ * Record types whose first row depends on another record (a `when` through `ref->field`, or a
+ * projection): their index entry waits until every record has been seen. Others are indexed as
+ * they stream past, so the context never holds the whole extraction.
+ */
+function typesNeedingOtherRecords(profile: Profile): Set<string> {
+  const types = new Set<string>();
+  for (const [type, { targets }] of Object.entries(profile.entities)) {
+    for (const t of targets) {
+      if (t.each) continue;
+      if (t.projection || t.when?.field.includes('->')) types.add(type);
+      if (!t.when && !t.projection) break; // the first unconditional row is the primary one
+    }
+  }
+  return types;
+}
+
 export function createContext(input: ContextInput): BuiltContext {
   const kept = new Map<string, MappableRecord>();
   const customValues: MappableRecord[] = [];
-  const all: MappableRecord[] = [];
+  const deferred: MappableRecord[] = [];
+  const deferTypes = typesNeedingOtherRecords(input.profile);
+  const preExisting = input.preExisting ?? new Map<string, string>();
+  const targets = new Map<string, { table: string; id: string; preExisting?: boolean }>();
+  const customFields = new Map<string, CustomFieldEntry[]>();
+  let users: UserResolution = { resolved: new Map(), unmatched: [], disabled: [] };
+  const context: MappingContext = {
+    record: (key) => kept.get(key),
+    target: (key) => targets.get(key),
+    user: (key) => users.resolved.get(key),
+    fallbackOwnerId: undefined,
+    customFields: (key) => customFields.get(key) ?? [],
+    preExisting: (key) => preExisting.get(key),
+  };
+  // Index every record's primary row, so lookups bind without reading anything per record.
+  const index = (record: MappableRecord) => {
+    const primary = primaryTarget(record, input.profile, context);
+    if (!primary) return;
+    const existing = preExisting.get(primary.targetKey);
+    targets.set(record.sourceKey, existing ? { table: primary.table, id: existing, preExisting: true } : { table: primary.table, id: rowId(primary.targetKey) });
+  };
   for (const record of input.records) {
     if (KEPT_TYPES.has(record.type)) kept.set(record.sourceKey, record);
     if (record.type === 'custom_field_value') customValues.push(record);
-    all.push(record);
+    if (deferTypes.has(record.type)) deferred.push(record);
+    else index(record);
   }
-  const users = resolveUsers(
+  for (const record of deferred) index(record);
+  users = resolveUsers(
     [...kept.values()].filter((r) => r.type === 'user'),
     input.systemUsers,
     input.profile.owners.fallbackOwnerEmail,
   );
-  const customFields = new Map<string, CustomFieldEntry[]>();
+  context.fallbackOwnerId = users.fallbackOwnerId;
   for (const v of customValues) {
     const parent = v['parentRef'];
     const definition = kept.get(String(v['fieldRef']));
@@ -90,29 +129,12 @@ export function createContext(input: ContextInput): BuiltContext {
     if (!list) customFields.set(parent, (list = []));
     list.push({ name: String(definition['name']), value: v['value'] });
   }
-  const preExisting = input.preExisting ?? new Map<string, string>();
-  const targets = new Map<string, { table: string; id: string; preExisting?: boolean }>();
-  const context: MappingContext = {
-    record: (key) => kept.get(key),
-    target: (key) => targets.get(key),
-    user: (key) => users.resolved.get(key),
-    ...(users.fallbackOwnerId ? { fallbackOwnerId: users.fallbackOwnerId } : {}),
-    customFields: (key) => customFields.get(key) ?? [],
-    preExisting: (key) => preExisting.get(key),
-  };
-  // Index every record's primary row once, so lookups bind without a second pass per record.
-  for (const record of all) {
-    const primary = primaryTarget(record, input.profile, context);
-    if (!primary) continue;
-    const existing = preExisting.get(primary.targetKey);
-    targets.set(record.sourceKey, existing ? { table: primary.table, id: existing, preExisting: true } : { table: primary.table, id: rowId(primary.targetKey) });
-  }
   return { context, users, targets };
 }
 
 /** Rows every run needs once: connection roles for participants, the price list for invoices, the fallback client. */
-export function setupOps(profile: Profile): import('./target-op').TargetOp[] {
-  const ops: import('./target-op').TargetOp[] = [];
+export function setupOps(profile: Profile): TargetOp[] {
+  const ops: TargetOp[] = [];
   const roles = new Set(Object.values(profile.connectionRoles));
   for (const name of roles) {
     const targetKey = SETUP_KEYS.connectionRole(name);
