@@ -1,0 +1,76 @@
+/**
+ * MappingReview's model, pure: the profile as rows a person can check (source field → target
+ * column, transform, sample values), the proposer's suggestions with score and reason, and
+ * what the profile leaves unmapped. Confirming goes through the engine's own profile lifecycle
+ * (`reviseProfile`, `confirmProfile`), so the hash the CLI checks is the hash written here.
+ */
+import { confirmProfile, reviseProfile } from '../../scripts/src/mapping/profile-lifecycle';
+import type { FieldMap, Profile, Proposal } from '../../scripts/src/mapping/profile';
+
+export interface MapRow {
+  key: string;
+  entity: string;
+  table: string;
+  column: string;
+  from: string;
+  transform: string;
+}
+
+export type ProposalDecision = { kind: 'pending' } | { kind: 'accepted'; column: string } | { kind: 'rejected' };
+
+export interface ProposalRow {
+  key: string;
+  proposal: Proposal;
+}
+
+export function describeTransform(map: FieldMap): string {
+  const parts: string[] = [];
+  if (Array.isArray(map.from) && map.from.length > 1) parts.push(`join "${map.separator ?? ' '}"`);
+  if (map.valueMap) parts.push(`value map (${Object.keys(map.valueMap).length})`);
+  if (map.value !== undefined) parts.push(`constant ${JSON.stringify(map.value)}`);
+  if (map.default !== undefined) parts.push(`default ${JSON.stringify(map.default)}`);
+  if (map.truncate) parts.push('truncate');
+  if (map.required) parts.push('required');
+  return parts.join(', ');
+}
+
+export function mapRows(profile: Profile): MapRow[] {
+  const rows: MapRow[] = [];
+  for (const [entity, { targets }] of Object.entries(profile.entities)) {
+    for (const target of targets) {
+      for (const [column, map] of Object.entries(target.columns)) {
+        const from = map.from === undefined ? '' : Array.isArray(map.from) ? map.from.join(' + ') : map.from;
+        rows.push({ key: `${entity}/${target.table}${target.suffix ?? ''}/${column}`, entity, table: target.table, column, from, transform: describeTransform(map) });
+      }
+    }
+  }
+  return rows;
+}
+
+export const proposalKey = (p: Proposal) => `${p.entity}.${p.field}`;
+
+/** Record types the profile gives no row of their own, and why. */
+export const unmappedEntities = (profile: Profile): { entity: string; reason: string }[] =>
+  Object.entries(profile.skip).map(([entity, reason]) => ({ entity, reason }));
+
+/** The profile with each decided proposal written in: accepted → explicit column, rejected → the JSON column. */
+export function applyDecisions(profile: Profile, decisions: ReadonlyMap<string, ProposalDecision>): Profile {
+  return reviseProfile(profile, (draft) => {
+    const customFields = { ...draft.customFields };
+    const remaining: Proposal[] = [];
+    for (const p of draft.proposals) {
+      const decision = decisions.get(proposalKey(p)) ?? { kind: 'pending' };
+      if (decision.kind === 'accepted') customFields[proposalKey(p)] = { table: p.table, column: decision.column };
+      else if (decision.kind === 'rejected') customFields[proposalKey(p)] = { json: true };
+      else remaining.push(p);
+    }
+    return { ...draft, customFields, proposals: remaining };
+  });
+}
+
+/** The confirmed version a person's confirmation creates; proposals still pending stop it. */
+export function confirmedVersion(profile: Profile, decisions: ReadonlyMap<string, ProposalDecision>, by: string, at: Date): { profile?: Profile; pending: number } {
+  const draft = applyDecisions(profile, decisions);
+  if (draft.proposals.length) return { pending: draft.proposals.length };
+  return { profile: confirmProfile(draft, by, at), pending: 0 };
+}

@@ -1,0 +1,142 @@
+/**
+ * RecordDiff's model, pure: the source snapshot (`lex_sourcesnapshot`, the source record as
+ * JSON) and the Dynamics row, compared through the confirmed profile's column maps. Equality is
+ * the verifier's own (`sameValue`: money precision, date-only, JSON columns), so the control and
+ * `lexbridge verify` never disagree about what "differs" means.
+ */
+import { sameValue } from '../../scripts/src/pipeline/verify';
+import type { FieldMap, Profile } from '../../scripts/src/mapping/profile';
+import { schema, tableByLogicalName, type ColumnDef } from '../../solution/src/schema';
+import { formatted, type Row } from './data';
+
+export type DiffRowStatus = 'match' | 'differs' | 'notInSource' | 'sourceOnly';
+
+export interface DiffRow {
+  /** Target column logical name; for source-only rows, the source field name. */
+  key: string;
+  label: string;
+  /** Where the value comes from in the source record. */
+  sourcePath: string;
+  source: string;
+  target: string;
+  status: DiffRowStatus;
+}
+
+export interface RecordDiffModel {
+  rows: DiffRow[];
+  differing: number;
+  /** The snapshot could not be read (empty or not JSON). */
+  snapshotMissing: boolean;
+}
+
+const normalise = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** A dotted path in the snapshot; a top-level field whose name differs only in case or `_` also counts (raw payloads). */
+function resolvePath(snapshot: Record<string, unknown>, path: string): { found: boolean; value: unknown } {
+  if (path.startsWith('$') || path.includes('->')) return { found: false, value: undefined };
+  let current: unknown = snapshot;
+  for (const segment of path.split('.')) {
+    if (current === null || typeof current !== 'object') return { found: false, value: undefined };
+    const object = current as Record<string, unknown>;
+    if (segment in object) current = object[segment];
+    else {
+      const alias = Object.keys(object).find((k) => normalise(k) === normalise(segment));
+      if (alias === undefined) return { found: false, value: undefined };
+      current = object[alias];
+    }
+  }
+  return { found: true, value: current };
+}
+
+/** The value a field map takes from the snapshot (first alternative of `a|b` that is there; concatenation for arrays). */
+function sourceValue(snapshot: Record<string, unknown>, map: FieldMap): { found: boolean; value: unknown; path: string } {
+  if (map.value !== undefined) return { found: true, value: map.value, path: '(constant)' };
+  const paths = map.from === undefined ? [] : Array.isArray(map.from) ? map.from : [map.from];
+  const parts: unknown[] = [];
+  let found = false;
+  for (const path of paths) {
+    const alternative = path.split('|').map((p) => resolvePath(snapshot, p)).find((r) => r.found);
+    if (!alternative) continue;
+    found = true;
+    if (alternative.value !== null && alternative.value !== undefined && alternative.value !== '') parts.push(alternative.value);
+  }
+  const joined = paths.length > 1 ? parts.map(String).join(map.separator ?? ' ') : parts[0];
+  const value = joined === undefined || joined === '' ? (map.default ?? null) : joined;
+  return { found, value, path: paths.join(' + ') };
+}
+
+/** Source value → what the column stores: value map, then choice label/name → option value. */
+function expectedValue(column: ColumnDef | undefined, map: FieldMap, value: unknown): unknown {
+  let v = value;
+  if (map.valueMap && v !== null && v !== undefined) {
+    const key = Object.keys(map.valueMap).find((k) => k.toLowerCase() === String(v).toLowerCase());
+    if (key !== undefined) v = map.valueMap[key];
+  }
+  if (column?.type.kind === 'choice' && typeof v === 'string') {
+    const text = v.toLowerCase();
+    const choice = schema.choices.find((c) => c.name === (column.type as { choice: string }).choice);
+    const option = choice?.options.find((o) => o.label.toLowerCase() === text || o.name.toLowerCase() === text);
+    if (option) v = option.value;
+  }
+  if (map.truncate && column?.type.kind === 'string' && typeof v === 'string') v = v.slice(0, column.type.maxLength);
+  return v;
+}
+
+function display(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+function choiceLabel(column: ColumnDef | undefined, value: unknown): string | undefined {
+  if (column?.type.kind !== 'choice') return undefined;
+  const choice = schema.choices.find((c) => c.name === (column.type as { choice: string }).choice);
+  return choice?.options.find((o) => o.value === Number(value))?.label;
+}
+
+/** The profile target that writes rows of `table` from a whole record (not bill lines). */
+export function targetFor(profile: Profile, table: string): { entity: string; columns: Record<string, FieldMap> } | undefined {
+  for (const [entity, { targets }] of Object.entries(profile.entities)) {
+    const target = targets.find((t) => t.table === table && !t.each);
+    if (target) return { entity, columns: target.columns };
+  }
+  return undefined;
+}
+
+export function parseSnapshot(json: string | null | undefined): Record<string, unknown> | undefined {
+  if (!json) return undefined;
+  try {
+    const value: unknown = JSON.parse(json);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function buildRecordDiff(table: string, snapshotJson: string | null | undefined, row: Row, profile: Profile | undefined): RecordDiffModel {
+  const snapshot = parseSnapshot(snapshotJson);
+  if (!snapshot) return { rows: [], differing: 0, snapshotMissing: true };
+  const def = tableByLogicalName(table);
+  const target = profile ? targetFor(profile, table) : undefined;
+  const rows: DiffRow[] = [];
+  const used = new Set<string>();
+  for (const [name, map] of Object.entries(target?.columns ?? {})) {
+    const column = def?.columns.find((c) => c.logicalName === name);
+    const source = sourceValue(snapshot, map);
+    for (const path of source.path.split(' + ')) for (const p of path.split('|')) used.add(normalise(p.split('.')[0] ?? p));
+    const actual = row[name];
+    const shownTarget = formatted(row, name) ?? choiceLabel(column, actual) ?? display(actual);
+    if (!source.found) {
+      rows.push({ key: name, label: column?.displayName ?? name, sourcePath: source.path, source: '', target: shownTarget, status: 'notInSource' });
+      continue;
+    }
+    const expected = expectedValue(column, map, source.value);
+    const status = sameValue(column, expected, actual) ? 'match' : 'differs';
+    rows.push({ key: name, label: column?.displayName ?? name, sourcePath: source.path, source: display(source.value), target: shownTarget, status });
+  }
+  // Everything else the source held, so a reviewer sees the whole record, mapped or not.
+  for (const [field, value] of Object.entries(snapshot)) {
+    if (used.has(normalise(field)) || value === null || typeof value === 'object') continue;
+    rows.push({ key: `source:${field}`, label: field, sourcePath: field, source: display(value), target: '', status: 'sourceOnly' });
+  }
+  return { rows, differing: rows.filter((r) => r.status === 'differs').length, snapshotMissing: false };
+}
