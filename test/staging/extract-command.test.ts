@@ -26,3 +26,14 @@ describe('extract command', () => {
     await expect(runExtract({ source: 'mycase', from: SAMPLE, out })).rejects.toMatchObject({ code: 'LEX_SOURCE_UNKNOWN' });
   });
 });
+
+describe('discover', () => {
+  it('counts the sample\'s records per stream and lists its users and custom fields without staging', async () => {
+    const { createConnector } = await import('../../scripts/src/sources/registry');
+    const manifest = JSON.parse(readFileSync(path.join(SAMPLE, 'manifest.json'), 'utf8')) as { counts: Record<string, number>; users: { sourceKey: string }[] };
+    const found = await (await createConnector('clio-csv', { from: SAMPLE })).discover();
+    for (const entity of found.entities) expect({ [entity.name]: entity.count }).toEqual({ [entity.name]: manifest.counts[entity.name] });
+    expect(found.users.map((u) => u.sourceKey).sort()).toEqual(manifest.users.map((u) => u.sourceKey).sort());
+    expect(found.customFieldDefinitions).toHaveLength(manifest.counts.custom_field_definitions!);
+  });
+});
