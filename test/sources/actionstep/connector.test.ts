@@ -220,6 +220,15 @@ describe('Actionstep connector', () => {
     });
   });
 
+  it('discovers entities with counts from recordCount, custom field definitions and users', async () => {
+    await withServer({}, async (server) => {
+      const discovered = await connect(server).discover();
+      expect(discovered.entities.find((e) => e.name === 'matters')?.count).toBe(firm.matters.length);
+      expect(discovered.users).toHaveLength(firm.users.length);
+      expect(discovered.customFieldDefinitions).toHaveLength(manifest.counts.custom_field_definitions!);
+    });
+  });
+
   it('never puts the client secret or tokens in records, issues, errors or console output', async () => {
     const secret = 'actionstep-secret-789';
     const refreshToken = 'actionstep-refresh-012';

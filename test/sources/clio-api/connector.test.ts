@@ -218,6 +218,36 @@ describe('Clio API connector: OAuth, throttling and resume', () => {
   });
 });
 
+describe('Clio API connector: bad responses', () => {
+  it('retries an HTML 500 page and a cut-off JSON body, and still reads every record once', async () => {
+    await withServer({ faults: [{ kind: 'html-500', at: 2 }, { kind: 'invalid-json', at: 4 }] }, async (server) => {
+      const got = records(await collect(connect(server, { pageSize: 5 }), 'matters')).filter((r) => r.type === 'matter');
+      expect(got).toHaveLength(firm.matters.length);
+      expect(new Set(got.map((r) => r.sourceKey)).size).toBe(firm.matters.length);
+      expect(server.requestLog().map((r) => r.status)).toContain(500);
+    });
+  });
+
+  it('reports a body that stays unreadable with a code, the URL and a fix', async () => {
+    await withServer({ faults: [{ kind: 'invalid-json', at: 1, times: 1000 }] }, async (server) => {
+      const noWait = { now: () => Date.now(), sleep: () => Promise.resolve() };
+      const connector = createClioApiConnector({ from: server.baseUrl, config: { rateLimit: { requests: 10000, windowMs: 60_000 } } }, { env: {}, clock: noWait });
+      const error = await collect(connector, 'users').catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'LEX_SOURCE_CLIO_BAD_JSON', location: { url: expect.stringContaining('/api/v4/users.json') } });
+      expect((error as { fix: string }).fix).toMatch(/resumes from its checkpoint/);
+    });
+  });
+
+  it('discovers custom field definitions and users without staging', async () => {
+    await withServer({}, async (server) => {
+      const discovered = await connect(server).discover();
+      expect(discovered.users).toHaveLength(firm.users.length);
+      expect(discovered.customFieldDefinitions.map((d) => d.name)).toEqual(firm.customFields.map((f) => f.name));
+      expect(discovered.entities.map((e) => e.name)).toContain('matters');
+    });
+  });
+});
+
 describe('Clio API connector: secrets', () => {
   it('never puts the client secret, refresh token or access tokens in records, issues, errors or console output', async () => {
     const secret = 'super-secret-client-value-123';
