@@ -27,6 +27,7 @@ export const fieldMapSchema = z
     default: scalar.optional().describe('Used when the source value is empty'),
     required: z.boolean().optional().describe('An empty value is a data error on the record'),
     truncate: z.boolean().optional().describe('Cut text to the column length instead of reporting an error'),
+    lock: z.boolean().optional().describe('Read-only on the form of a migrated row (the matter form script locks it)'),
   })
   .strict();
 export type FieldMap = z.infer<typeof fieldMapSchema>;
