@@ -2,9 +2,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runExtract } from '../../scripts/src/cli/commands/extract';
+import { runExtract } from '../../../scripts/src/cli/commands/extract';
 
-const SAMPLE = path.resolve(__dirname, '../../samples/clio-csv-small');
+const SAMPLE = path.resolve(__dirname, '../../../samples/clio-csv-small');
 
 describe('extract command', () => {
   let out: string;
@@ -29,7 +29,7 @@ describe('extract command', () => {
 
 describe('discover', () => {
   it('counts the sample\'s records per stream and lists its users and custom fields without staging', async () => {
-    const { createConnector } = await import('../../scripts/src/sources/registry');
+    const { createConnector } = await import('../../../scripts/src/sources/registry');
     const manifest = JSON.parse(readFileSync(path.join(SAMPLE, 'manifest.json'), 'utf8')) as { counts: Record<string, number>; users: { sourceKey: string }[] };
     const found = await (await createConnector('clio-csv', { from: SAMPLE })).discover();
     for (const entity of found.entities) expect({ [entity.name]: entity.count }).toEqual({ [entity.name]: manifest.counts[entity.name] });
