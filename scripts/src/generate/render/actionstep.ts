@@ -39,6 +39,7 @@ export function actionstepTimestamp(iso: string): string {
   return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, '+00:00');
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const fieldName = (field: FirmCustomField) => field.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 const tf = (value: boolean) => (value ? 'T' : 'F');
 
@@ -204,7 +205,7 @@ export async function renderActionstep(firm: Firm, outDir: string): Promise<Rend
     }
     for (const e of details.expenses) {
       const [year, month, day] = e.date.split('-');
-      const monthName = new Date(Date.UTC(2000, Number(month) - 1, 1)).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+      const monthName = MONTHS[Number(month) - 1] ?? month;
       await files.write('disbursements', {
         id: e.id,
         date: `${day}-${monthName}-${year}`, // Actionstep's dd-MMM-yyyy
