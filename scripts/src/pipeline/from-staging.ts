@@ -59,3 +59,14 @@ export function mapFirm(input: MapFirmInput): MappedFirm {
   }
   return out;
 }
+
+/**
+ * Delta pickup: a record counts as changed when a version extracted after `since` is new or has
+ * a different content hash than the version before it (re-extracting unchanged data is not a change).
+ */
+export function changedSince(versions: (sourceKey: string) => readonly { extractedAt: string; contentHash: string }[], since: string): (sourceKey: string) => boolean {
+  return (sourceKey) => {
+    const list = versions(sourceKey);
+    return list.some((v, i) => v.extractedAt > since && (i === 0 || list[i - 1]!.contentHash !== v.contentHash));
+  };
+}

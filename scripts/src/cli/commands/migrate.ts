@@ -15,7 +15,7 @@ import { Journal, runsRoot, type RunMeta } from '../../journal/journal';
 import type { SystemUser } from '../../mapping/context';
 import type { MappableRecord } from '../../mapping/engine';
 import type { Profile } from '../../mapping/profile';
-import { mapFirm, type MappedFirm } from '../../pipeline/from-staging';
+import { changedSince, mapFirm, type MappedFirm } from '../../pipeline/from-staging';
 import type { LoadProgress } from '../../pipeline/load';
 import { buildPlan, renderPlan } from '../../pipeline/plan';
 import { approveRun, rollbackRun, startRun, verifyRun, type RunOutcome } from '../../pipeline/run';
@@ -64,12 +64,7 @@ async function mapStaging(options: FromStaging, client: HttpDataverseClient, pro
   try {
     const manifest = staging.manifest();
     const dirty = new Set(staging.issues().map((i) => i.sourceKey).filter((k): k is string => !!k));
-    const changed = since
-      ? (sourceKey: string) => {
-          const versions = staging.versions(sourceKey);
-          return versions.some((v, i) => v.extractedAt > since && (i === 0 || versions[i - 1]!.contentHash !== v.contentHash));
-        }
-      : undefined;
+    const changed = since ? changedSince((key) => staging.versions(key), since) : undefined;
     const firm = mapFirm({ profile, records: () => staging.records() as unknown as Iterable<MappableRecord>, systemUsers: await systemUsers(client), dirty, ...(changed ? { changed } : {}) });
     const last = manifest.runs[manifest.runs.length - 1];
     return { firm, source: manifest.source ?? profile.source, watermark: last ? (last.finishedAt ?? last.startedAt) : undefined };
