@@ -34,6 +34,19 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/;
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:$|\s)/;
 
 /** ISO 8601 (date or date-time) or M/D/YYYY (Clio's US exports) → Date. */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `YYYY-MM-DD` that names a real day, checked without building a Date (the common case, kept cheap). */
+export function isCalendarDay(text: string): boolean {
+  if (text.length !== 10 || text[4] !== '-' || text[7] !== '-') return false;
+  const y = Number(text.slice(0, 4));
+  const m = Number(text.slice(5, 7));
+  const d = Number(text.slice(8, 10));
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d) || m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 && !leap ? 28 : DAYS_IN_MONTH[m - 1]!);
+}
+
 export function toDate(value: unknown): Date | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
   if (typeof value !== 'string') return undefined;
@@ -102,6 +115,7 @@ export function converterFor(column: ColumnDef, choices: readonly ChoiceDef[], t
     case 'datetime': {
       const dateOnly = type.behavior === 'DateOnly';
       return (value) => {
+        if (dateOnly && typeof value === 'string' && isCalendarDay(value)) return value;
         const date = toDate(value);
         if (!date) return new Rejection(`${describe(value)} is not a date (use ISO 8601, YYYY-MM-DD or M/D/YYYY)`);
         // DateOnly keeps the calendar date the source shows, whatever the time zone.

@@ -535,10 +535,6 @@ function resolveLookup(
   table: string,
 ): LookupValue | undefined | 'failed' {
   const spec = l.spec;
-  const fail = (code: string, message: string, fix: string): 'failed' | undefined => {
-    errors.push(dataError(code, record, spec.from ?? l.column, `${table}.${l.column}: ${message}`, fix));
-    return spec.required ? 'failed' : undefined;
-  };
   if (spec.key) return { table: l.targets[0]!, id: context.preExisting(spec.key) ?? rowId(spec.key) };
   if (spec.sibling) {
     const id = siblings.get(spec.sibling);
@@ -549,36 +545,42 @@ function resolveLookup(
     if (isEmpty(value)) return undefined;
     const role = c.roles.get(String(value).trim().toLowerCase());
     if (!role)
-      return fail('LEX_MAP_UNMAPPED_ROLE', `participant role "${String(value)}" has no connection role`, `Add "${String(value)}" to "connectionRoles" in the mapping profile.`);
+      return lookupFailure(l, record, table, errors, 'LEX_MAP_UNMAPPED_ROLE', `participant role "${String(value)}" has no connection role`, `Add "${String(value)}" to "connectionRoles" in the mapping profile.`);
     const key = SETUP_KEYS.connectionRole(role);
     return { table: 'connectionrole', id: rowId(key) };
   }
   if (spec.user) {
     if (isEmpty(value))
-      return spec.required ? fail('LEX_MAP_REQUIRED_MISSING', 'the record has no user', 'Assign a user in the source (seed 002: entries without a user do not import), or remove the record.') : undefined;
+      return spec.required ? lookupFailure(l, record, table, errors, 'LEX_MAP_REQUIRED_MISSING', 'the record has no user', 'Assign a user in the source (seed 002: entries without a user do not import), or remove the record.') : undefined;
     const id = context.user(String(value));
     if (id) return { table: 'systemuser', id, sourceKey: String(value) };
     if (context.fallbackOwnerId) return { table: 'systemuser', id: context.fallbackOwnerId, sourceKey: String(value) };
-    return fail('LEX_MAP_USER_UNRESOLVED', `user ${String(value)} has no enabled Dynamics user with the same email`, 'Create the user in Dynamics, or set "owners.fallbackOwnerEmail" in the mapping profile.');
+    return lookupFailure(l, record, table, errors, 'LEX_MAP_USER_UNRESOLVED', `user ${String(value)} has no enabled Dynamics user with the same email`, 'Create the user in Dynamics, or set "owners.fallbackOwnerEmail" in the mapping profile.');
   }
   if (isEmpty(value)) {
     if (spec.fallbackClient && c.profile.fallbackClient) return { table: 'account', id: context.preExisting(SETUP_KEYS.fallbackClient) ?? rowId(SETUP_KEYS.fallbackClient) };
     if (spec.required)
-      return fail('LEX_MAP_REQUIRED_MISSING', 'the record has no reference', 'Fill the reference in the source, or (for matter clients) set "fallbackClient" in the mapping profile.');
+      return lookupFailure(l, record, table, errors, 'LEX_MAP_REQUIRED_MISSING', 'the record has no reference', 'Fill the reference in the source, or (for matter clients) set "fallbackClient" in the mapping profile.');
     return undefined;
   }
   const sourceKey = String(value);
   const hit = spec.suffix ? undefined : context.target(sourceKey);
   if (hit && l.targets.includes(hit.table) && (!spec.table || spec.table === hit.table)) return { table: hit.table, id: hit.id, sourceKey };
   if (hit)
-    return fail('LEX_MAP_LOOKUP_WRONG_TABLE', `${sourceKey} maps to ${hit.table}, which ${l.column} cannot point to here (${spec.table ?? l.targets.join(', ')})`, 'Correct the reference in the source, or the lookup in the mapping profile.');
+    return lookupFailure(l, record, table, errors, 'LEX_MAP_LOOKUP_WRONG_TABLE', `${sourceKey} maps to ${hit.table}, which ${l.column} cannot point to here (${spec.table ?? l.targets.join(', ')})`, 'Correct the reference in the source, or the lookup in the mapping profile.');
   if (spec.suffix) {
     const key = sourceKey + spec.suffix;
     return { table: spec.table ?? l.targets[0]!, id: context.preExisting(key) ?? rowId(key), sourceKey };
   }
   // Staging holds every extracted record, so a reference outside the index points at nothing:
   // binding it would fail the row at load time; leaving it empty loads the row without the link.
-  return fail('LEX_MAP_ORPHAN', `${sourceKey} is not among the extracted records`, 'Extract the referenced record too, or correct the reference in the source; the row loads without this link.');
+  return lookupFailure(l, record, table, errors, 'LEX_MAP_ORPHAN', `${sourceKey} is not among the extracted records`, 'Extract the referenced record too, or correct the reference in the source; the row loads without this link.');
+}
+
+/** Records a lookup that cannot bind; a required one fails the row. (A function, not a closure: this runs per lookup.) */
+function lookupFailure(l: CompiledLookup, record: MappableRecord, table: string, errors: LexError[], code: string, message: string, fix: string): 'failed' | undefined {
+  errors.push(dataError(code, record, l.spec.from ?? l.column, `${table}.${l.column}: ${message}`, fix));
+  return l.spec.required ? 'failed' : undefined;
 }
 
 function addCustomFields(t: CompiledTarget, record: MappableRecord, context: MappingContext, columns: Record<string, ColumnValue>, errors: LexError[]): void {
@@ -602,6 +604,8 @@ function addCustomFields(t: CompiledTarget, record: MappableRecord, context: Map
   }
 }
 
+let lastSnapshot: { record: MappableRecord | undefined; json: string } = { record: undefined, json: '' };
+
 /** Rows from array items (bill lines) carry their own target key as source key: it must be unique per table. */
 function addProvenance(t: CompiledTarget, record: MappableRecord, sourceKey: string, snapshot: boolean, columns: Record<string, ColumnValue>): void {
   columns[PROVENANCE.sourceKey] = sourceKey;
@@ -613,7 +617,9 @@ function addProvenance(t: CompiledTarget, record: MappableRecord, sourceKey: str
   }
   if (record.sourceUrl) columns[PROVENANCE.sourceUrl] = record.sourceUrl;
   if (snapshot && t.snapshotMax) {
-    const json = JSON.stringify(record.raw ?? record);
+    // One record often gives several rows (matter → lex_matter + opportunity): serialise it once.
+    if (record !== lastSnapshot.record) lastSnapshot = { record, json: JSON.stringify(record.raw ?? record) };
+    const json = lastSnapshot.json;
     // A snapshot too large for the column is dropped, not cut: half a JSON document helps no diff.
     if (json.length <= t.snapshotMax) columns[PROVENANCE.snapshot] = json;
   }
