@@ -7,10 +7,10 @@ import {
   Badge, Button, Switch, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Textarea, Field, Title3, makeStyles, tokens,
 } from '@fluentui/react-components';
 import { Choices } from '../../solution/generated/names';
-import { parseProfile } from '../../scripts/src/mapping/profile-lifecycle';
 import type { Profile } from '../../scripts/src/mapping/profile';
 import type { CurrentUser, LexData, Row } from '../shared/data';
 import type { Label } from '../shared/labels';
+import { loadConfirmedProfile } from '../shared/profiles';
 import { buildRecordDiff, type DiffRowStatus } from '../shared/record-diff';
 import { errorText, Loading, NoticeBar, type Notice } from '../shared/ui';
 
@@ -42,15 +42,6 @@ const STATUS_APPEARANCE: Record<DiffRowStatus, { color: 'success' | 'danger' | '
   notInSource: { color: 'informative', key: 'Status_NotInSource' },
   sourceOnly: { color: 'subtle', key: 'Status_SourceOnly' },
 };
-
-export async function loadConfirmedProfile(data: LexData, sourceSystem: unknown): Promise<Profile | undefined> {
-  const filter = [`lex_profilestatus eq ${Choices.lex_profilestatus.Confirmed}`, typeof sourceSystem === 'number' ? `lex_sourcesystem eq ${sourceSystem}` : '']
-    .filter(Boolean)
-    .join(' and ');
-  const [row] = await data.list('lex_mappingprofile', { select: ['lex_profilejson', 'lex_version'], filter, orderBy: 'lex_version desc', top: 1 });
-  const json = row?.['lex_profilejson'];
-  return typeof json === 'string' ? parseProfile(JSON.parse(json), 'lex_mappingprofile.lex_profilejson') : undefined;
-}
 
 export function RecordDiff({ table, recordId, snapshot, data, user, label, onReviewed }: RecordDiffProps) {
   const styles = useStyles();

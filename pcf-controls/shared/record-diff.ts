@@ -140,3 +140,9 @@ export function buildRecordDiff(table: string, snapshotJson: string | null | und
   }
   return { rows, differing: rows.filter((r) => r.status === 'differs').length, snapshotMissing: false };
 }
+
+/** Columns the profile marks `lock: true` for this table: read-only on a migrated row's form. */
+export const lockedColumns = (profile: Profile, table: string): string[] =>
+  Object.entries(targetFor(profile, table)?.columns ?? {})
+    .filter(([, map]) => map.lock)
+    .map(([column]) => column);

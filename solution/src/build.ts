@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LexError } from '../../scripts/src/errors';
+import { builtComponents } from './built-components';
 import { loadPacConfig } from './config';
 import { packSolution, type ExtraComponent } from './pack';
 import { schema } from './schema';
@@ -27,8 +28,10 @@ export async function buildSolution(options: BuildOptions = {}): Promise<BuiltSo
   const config = loadPacConfig(path.join(root, 'pac.config.json'));
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
+  // PCF controls and web resources, when `npm run build` has built them.
+  const extraComponents = options.extraComponents ?? builtComponents(root, config.publisher.prefix);
   for (const managed of [false, true]) {
-    const packed = await packSolution({ schema, config, managed, ...(options.extraComponents ? { extraComponents: options.extraComponents } : {}) });
+    const packed = await packSolution({ schema, config, managed, extraComponents });
     const file = path.join(outDir, packed.fileName);
     writeFileSync(file, packed.zip);
     written.push(file);
