@@ -111,3 +111,17 @@ describe('report files and the supplemental package', () => {
     expect(trustBalancesCsv(ops)).toContain("clio:trust:1,clio:matter:10,,'=Trust,AUD,2026-11-01,2000,799.5,1200.5");
   });
 });
+
+describe('workflow definitions', () => {
+  it('are handed over as a rebuild reference, one section per workflow', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lex-wf-'));
+    try {
+      const files = writeSupplementalPackage(dir, [op('account', 'clio:contact:1', { name: 'A' })], '', [{ sourceKey: 'actionstep:workflow:3', name: 'Conveyancing\nintake', steps: ['Open file', 'Send engagement letter'] }]);
+      const text = readFileSync(files.find((f) => f.endsWith('workflow-definitions.md'))!, 'utf8');
+      expect(text).toContain('## Conveyancing intake');
+      expect(text).toContain('2. Send engagement letter');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

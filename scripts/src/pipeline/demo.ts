@@ -61,7 +61,7 @@ export async function demoMigration(options: DemoMigrationOptions): Promise<Demo
     } finally {
       store.close();
     }
-    const base = { cwd: options.root, source: 'clio', environment: sandbox.apiUrl, client, ops: firm.ops, extracted: firm.extracted, skips: firm.skips, failures: firm.failures, profile: { version: profile.version, hash: profile.hash! } };
+    const base = { cwd: options.root, source: 'clio', environment: sandbox.apiUrl, client, ops: firm.ops, extracted: firm.extracted, skips: firm.skips, failures: firm.failures, workflows: firm.workflows, profile: { version: profile.version, hash: profile.hash! } };
     const sample = await startRun({ ...base, mode: 'sample', sample: { size: options.sampleSize ?? 50, candidates: firm.candidates } });
     log(`Sample ${sample.runId}: ${sample.diffs} differences (report: ${path.relative(options.root, sample.report)})`);
     approveRun(options.root, sample.runId, admin);

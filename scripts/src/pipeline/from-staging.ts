@@ -17,6 +17,15 @@ export interface MappedFirm {
   /** Records the map could not turn into any row, with the first reason. */
   failures: { sourceKey: string; code: string; message: string }[];
   candidates: SampleCandidate[];
+  /** Source workflow definitions: they do not migrate, they are handed over as a rebuild reference. */
+  workflows: WorkflowReference[];
+}
+
+export interface WorkflowReference {
+  sourceKey: string;
+  name: string;
+  description?: string;
+  steps: string[];
 }
 
 export interface MapFirmInput {
@@ -35,10 +44,13 @@ export const entityOfKey = (sourceKey: string) => sourceKey.split(':')[1] ?? sou
 
 export function mapFirm(input: MapFirmInput): MappedFirm {
   const built = createContext({ profile: input.profile, records: input.records(), systemUsers: input.systemUsers, ...(input.preExisting ? { preExisting: input.preExisting } : {}) });
-  const out: MappedFirm = { ops: setupOps(input.profile), extracted: {}, skips: [], failures: [], candidates: [] };
+  const out: MappedFirm = { ops: setupOps(input.profile), extracted: {}, skips: [], failures: [], candidates: [], workflows: [] };
   for (const record of input.records()) {
     const entity = entityOfKey(record.sourceKey);
     out.extracted[entity] = (out.extracted[entity] ?? 0) + 1;
+    if (record.type === 'workflow_definition') {
+      out.workflows.push({ sourceKey: record.sourceKey, name: String(record['name'] ?? record.sourceKey), ...(typeof record['description'] === 'string' ? { description: record['description'] } : {}), steps: Array.isArray(record['steps']) ? record['steps'].map(String) : [] });
+    }
     if (input.changed && !input.changed(record.sourceKey)) {
       out.skips.push({ sourceKey: record.sourceKey, reason: 'unchanged since the watermark' });
       continue;

@@ -13,6 +13,7 @@ import { rowId, type TargetOp } from '../mapping/target-op';
 import { findColumn, navigationProperty, schema } from '../../../solution/src/schema';
 import { buildRunReport, type RunReport } from '../reports/run-report';
 import { writeRunReport, writeSupplementalPackage } from '../reports/write';
+import type { WorkflowReference } from './from-staging';
 import { executePlan, type LoadProgress } from './load';
 import { buildPlan, type Plan } from './plan';
 import { planRollback } from './rollback';
@@ -63,6 +64,8 @@ export interface StartRunOptions {
   documentUrl?: (op: TargetOp) => string | undefined;
   /** Firm tax id for LAW_FIRM_ID in LEDES files. */
   lawFirmId?: string;
+  /** Source workflow definitions, handed over as a rebuild reference. */
+  workflows?: readonly WorkflowReference[];
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
 }
@@ -155,7 +158,7 @@ export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
     const diffs = await verifyRows(options.client, plannedRows(plan));
     const holds = journal.accounting().every((a) => a.holds);
     const meta = journal.updateMeta({ status: holds ? 'completed' : 'failed', completedOn: new Date().toISOString() });
-    const report = writeReports(journal, diffs, ops, options.lawFirmId);
+    const report = writeReports(journal, diffs, ops, options.lawFirmId, options.workflows);
     await recordRunRow(options.client, meta, report);
     return outcome(journal, diffs, meta.status, report.reportPath);
   } finally {
@@ -200,11 +203,11 @@ function reportFor(journal: Journal, diffs: readonly RecordDiff[] | null): RunRe
   });
 }
 
-function writeReports(journal: Journal, diffs: readonly RecordDiff[] | null, ops: readonly TargetOp[], lawFirmId = ''): { reportPath: string; report: RunReport } {
+function writeReports(journal: Journal, diffs: readonly RecordDiff[] | null, ops: readonly TargetOp[], lawFirmId = '', workflows: readonly WorkflowReference[] = []): { reportPath: string; report: RunReport } {
   const dir = path.dirname(journal.file);
   const report = reportFor(journal, diffs);
   const written = writeRunReport(dir, report);
-  if (ops.length) writeSupplementalPackage(dir, ops, lawFirmId);
+  if (ops.length) writeSupplementalPackage(dir, ops, lawFirmId, workflows);
   return { reportPath: written.html, report };
 }
 

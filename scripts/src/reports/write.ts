@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeLedes1998B } from '../ledes/ledes1998b';
 import type { TargetOp } from '../mapping/target-op';
+import type { WorkflowReference } from '../pipeline/from-staging';
 import { toCsv } from './csv';
 import { renderHtmlReport } from './html';
 import type { RunReport } from './run-report';
@@ -34,8 +35,8 @@ export function writeRunReport(dir: string, report: RunReport): WrittenReport {
   return { html, json, files };
 }
 
-/** Trust balances and bills, for what Dynamics has no native home for. */
-export function writeSupplementalPackage(dir: string, ops: readonly TargetOp[], lawFirmId = ''): string[] {
+/** Trust balances, bills, and workflows to rebuild: what Dynamics has no native home for. */
+export function writeSupplementalPackage(dir: string, ops: readonly TargetOp[], lawFirmId = '', workflows: readonly WorkflowReference[] = []): string[] {
   const out = path.join(dir, 'supplemental');
   mkdirSync(path.join(out, 'ledes'), { recursive: true });
   const files = [path.join(out, 'trust-balances.csv')];
@@ -46,5 +47,22 @@ export function writeSupplementalPackage(dir: string, ops: readonly TargetOp[], 
     writeFileSync(file, writeLedes1998B(ledesFromInvoices([invoice])), 'utf8');
     files.push(file);
   }
+  if (workflows.length) {
+    const file = path.join(out, 'workflow-definitions.md');
+    writeFileSync(file, renderWorkflows(workflows), 'utf8');
+    files.push(file);
+  }
   return files;
+}
+
+/** Workflows do not migrate: this is the reference for rebuilding them in Power Automate. */
+export function renderWorkflows(workflows: readonly WorkflowReference[]): string {
+  const lines = ['# Workflow definitions to rebuild', '', 'Exported from the source for reference; rebuild them in Power Automate.', ''];
+  for (const w of workflows) {
+    lines.push(`## ${w.name.replace(/[\r\n]+/g, ' ')}`, '', `Source: \`${w.sourceKey}\``, '');
+    if (w.description) lines.push(w.description.replace(/[\r\n]+/g, ' '), '');
+    w.steps.forEach((step, i) => lines.push(`${i + 1}. ${step.replace(/[\r\n]+/g, ' ')}`));
+    lines.push('');
+  }
+  return lines.join('\n');
 }

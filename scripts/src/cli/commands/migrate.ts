@@ -130,6 +130,7 @@ async function migrate(mode: 'sample' | 'full' | 'delta', options: FromStaging &
       extracted: firm.extracted,
       skips: firm.skips,
       failures: firm.failures,
+      workflows: firm.workflows,
       profile: { version: profile.version, hash: profile.hash },
       signal,
       ...(watermark ? { watermark } : {}),
