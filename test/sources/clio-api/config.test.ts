@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { resolveClioConfig, timeQuantityToHours, CLIO_REGIONS } from '../../../scripts/src/sources/clio-api/config';
 import { LexError } from '../../../scripts/src/errors';
 
@@ -27,6 +30,19 @@ describe('resolveClioConfig', () => {
     } catch (error) {
       expect((error as LexError).fix).toContain('LEXBRIDGE_CLIO_CLIENT_ID');
     }
+  });
+});
+
+describe('token file', () => {
+  it('prefers the refresh token saved in the token file and saves new ones there (0600)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'clio-token-'));
+    const tokenFile = path.join(dir, 'token');
+    writeFileSync(tokenFile, 'saved-token\n');
+    const config = resolveClioConfig({ from: 'us', config: { tokenFile } }, creds);
+    expect(config.refreshToken).toBe('saved-token');
+    config.onRefreshToken!('newer-token');
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe('newer-token');
+    expect((statSync(tokenFile).mode & 0o777).toString(8)).toBe('600');
   });
 });
 

@@ -3,8 +3,8 @@
  * (api.actionstep.com, or staging); the API itself is per org and comes from the token
  * response's `api_endpoint`, so nothing else is configured.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { LexError } from '../../errors';
+import { readSavedRefreshToken, saveRefreshToken } from '../clio-api/oauth';
 import type { ConnectorOptions } from '../contract';
 import { FIXTURE_CLIENT } from '../../fixtures/oauth';
 import { parseRate } from '../../fixtures/rate-limit';
@@ -66,7 +66,7 @@ export function resolveActionstepConfig(options: ConnectorOptions, env: NodeJS.P
   // Actionstep issues a new refresh token with every access token and the old one stops working:
   // with a token file the newest is kept between runs (it wins over the configured one).
   const tokenFile = str('tokenFile', 'LEXBRIDGE_ACTIONSTEP_TOKEN_FILE');
-  const savedToken = tokenFile && existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() || undefined : undefined;
+  const savedToken = readSavedRefreshToken(tokenFile);
   // `rateLimit` in the config ({ requests, windowMs }) or the env as `50/min`
   const envRate = env.LEXBRIDGE_ACTIONSTEP_RATE ? parseRate(env.LEXBRIDGE_ACTIONSTEP_RATE) : undefined;
   const rate = (config.rateLimit as { requests?: number; windowMs?: number } | undefined) ?? (envRate && { requests: envRate.limit, windowMs: envRate.windowMs });
@@ -82,6 +82,6 @@ export function resolveActionstepConfig(options: ConnectorOptions, env: NodeJS.P
     staffParticipantType: str('staffParticipantType', 'LEXBRIDGE_ACTIONSTEP_STAFF_TYPE') ?? 'Staff',
     onRefreshToken:
       (config.onRefreshToken as ActionstepConfig['onRefreshToken']) ??
-      (tokenFile ? (token: string) => writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 }) : undefined),
+      (tokenFile ? (token: string) => saveRefreshToken(tokenFile, token) : undefined),
   };
 }

@@ -71,12 +71,20 @@ export class ActionstepConnector implements SourceConnector {
 
   async discover(): Promise<DiscoverResult> {
     const result: DiscoverResult = { entities: [], customFieldDefinitions: [], users: [] };
+    // page 1 of one record says how many there are (`recordCount`)
+    const countOf = async (resource: string, query: Record<string, string> = {}): Promise<number | undefined> => {
+      const body = await this.getJson(this.pageUrl(resource, 1, 1, query));
+      const count = ((body.meta as Json | undefined)?.paging as Record<string, Json> | undefined)?.[resource]?.recordCount;
+      return typeof count === 'number' ? count : undefined;
+    };
+    const users = await countOf('participantdefaulttypes', { participantType_eq: String(await this.staffTypeId()) });
     for (const stream of ACTIONSTEP_STREAMS) {
-      // page 1 of one record says how many there are (`recordCount`)
-      const body = await this.getJson(this.pageUrl(stream.resource, 1, 1));
-      const paging = (body.meta as Json | undefined)?.paging as Record<string, Json> | undefined;
-      const count = paging?.[stream.resource]?.recordCount;
-      result.entities.push({ name: stream.name, count: typeof count === 'number' && stream.name !== 'contacts' ? count : undefined });
+      let count: number | undefined;
+      if (stream.name === 'users') count = users;
+      // contacts are the participants that are not users
+      else if (stream.name === 'contacts') count = ((all) => (all === undefined || users === undefined ? undefined : all - users))(await countOf(stream.resource));
+      else count = await countOf(stream.resource);
+      result.entities.push({ name: stream.name, count });
     }
     for await (const m of this.read('custom_field_definitions')) if (m.kind === 'record' && m.record.type === 'custom_field_definition') result.customFieldDefinitions.push(m.record);
     for await (const m of this.read('users')) if (m.kind === 'record' && m.record.type === 'user') result.users.push(m.record);

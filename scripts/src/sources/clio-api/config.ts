@@ -4,6 +4,7 @@
  * any other base URL (a fixture server) is taken as is.
  */
 import { LexError } from '../../errors';
+import { readSavedRefreshToken, saveRefreshToken } from './oauth';
 import type { ConnectorOptions } from '../contract';
 import { FIXTURE_CLIENT } from '../../fixtures/oauth';
 import { parseRate } from '../../fixtures/rate-limit';
@@ -64,7 +65,10 @@ export function resolveClioConfig(options: ConnectorOptions, env: NodeJS.Process
   const clientId = str('clientId', 'LEXBRIDGE_CLIO_CLIENT_ID') ?? fixture?.clientId;
   const clientSecret = str('clientSecret', 'LEXBRIDGE_CLIO_CLIENT_SECRET') ?? fixture?.clientSecret;
   const authorizationCode = str('authorizationCode', 'LEXBRIDGE_CLIO_AUTH_CODE');
-  const refreshToken = str('refreshToken', 'LEXBRIDGE_CLIO_REFRESH_TOKEN') ?? (authorizationCode ? undefined : fixture?.refreshToken);
+  // With a token file the newest refresh token is kept between runs (and wins over the configured one).
+  const tokenFile = str('tokenFile', 'LEXBRIDGE_CLIO_TOKEN_FILE');
+  const savedToken = readSavedRefreshToken(tokenFile);
+  const refreshToken = savedToken ?? str('refreshToken', 'LEXBRIDGE_CLIO_REFRESH_TOKEN') ?? (authorizationCode ? undefined : fixture?.refreshToken);
   if (!clientId || !clientSecret) {
     throw new LexError({
       code: 'LEX_SOURCE_CLIO_NO_CREDENTIALS',
@@ -86,7 +90,9 @@ export function resolveClioConfig(options: ConnectorOptions, env: NodeJS.Process
     redirectUri: str('redirectUri', 'LEXBRIDGE_CLIO_REDIRECT_URI'),
     pageSize: Math.min(200, Number(config.pageSize ?? 200)),
     rateLimit: { requests: rate?.requests ?? 50, windowMs: rate?.windowMs ?? 60_000 },
-    onRefreshToken: config.onRefreshToken as ClioApiConfig['onRefreshToken'],
+    onRefreshToken:
+      (config.onRefreshToken as ClioApiConfig['onRefreshToken']) ??
+      (tokenFile ? (token: string) => saveRefreshToken(tokenFile, token) : undefined),
   };
 }
 

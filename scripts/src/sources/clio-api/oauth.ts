@@ -5,6 +5,7 @@
  * `onRefreshToken` hook lets the caller persist it). Secrets stay in this object: errors carry
  * the server's error code and the token URL, never a token, code or client secret.
  */
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { LexError } from '../../errors';
 import { redactUrl } from '../engine/http';
 
@@ -120,4 +121,14 @@ export class OAuthSession {
     this.lastGrant = body as TokenResponse;
     return this.lastGrant;
   }
+}
+
+/** A refresh token kept between runs: readable by its owner only, whatever the file was before. */
+export function readSavedRefreshToken(file: string | undefined): string | undefined {
+  return file && existsSync(file) ? readFileSync(file, 'utf8').trim() || undefined : undefined;
+}
+
+export function saveRefreshToken(file: string, token: string): void {
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
 }
