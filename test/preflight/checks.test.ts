@@ -159,3 +159,27 @@ describe('estimates', () => {
     expect([...needed.get('lex_matter')!]).toEqual(expect.arrayContaining(['lex_status', 'lex_clientid', 'lex_customfields', 'lex_sourcekey']));
   });
 });
+
+describe('pre-flight matches rows already in Dynamics', () => {
+  const { firm, records } = generatedFirmRecords('clio', 20, 0);
+  const person = records.find((r) => r.type === 'contact' && r['kind'] === 'person')!;
+  const org = records.find((r) => r.type === 'contact' && r['kind'] === 'organization')!;
+  const emailOf = (r: typeof person) => (r['emails'] as { value: string }[])[0]!.value;
+
+  it('matches a contact by email and an account by name, and maps them onto the existing ids', () => {
+    const existing = {
+      contacts: [{ id: '11111111-1111-4111-8111-111111111111', email: emailOf(person).toUpperCase(), name: 'Someone' }],
+      accounts: [{ id: '22222222-2222-4222-8222-222222222222', email: null, name: ` ${String(org['name']).toLowerCase()} ` }],
+    };
+    const report = runPreflight({ source: 'clio-api', profile: withFallback(firm), records, environment: environmentFor(firm, { existing }) });
+    expect(report.matches).toEqual({ [person.sourceKey]: existing.contacts[0]!.id, [org.sourceKey]: existing.accounts[0]!.id });
+    expect(report.findings.filter((f) => f.rule === 'pre-existing-match').map((f) => f.sourceKey).sort()).toEqual([person.sourceKey, org.sourceKey].sort());
+  });
+
+  it('does not guess when several existing rows share the email', () => {
+    const existing = { contacts: [{ id: 'a', email: emailOf(person) }, { id: 'b', email: emailOf(person) }], accounts: [] };
+    const report = runPreflight({ source: 'clio-api', profile: withFallback(firm), records, environment: environmentFor(firm, { existing }) });
+    expect(report.matches).toEqual({});
+    expect(report.findings.find((f) => f.rule === 'pre-existing-ambiguous')).toMatchObject({ sourceKey: person.sourceKey, severity: 'warning' });
+  });
+});

@@ -14,6 +14,7 @@ import { schema, type SolutionSchema } from '../../../solution/src/schema';
 import { estimate, type Estimates } from './estimates';
 import type { Finding, FindingLocation, Severity } from './findings';
 import { grade, type Grade } from './grade';
+import { matchExisting, type ExistingRows } from './matches';
 
 /** What pre-flight read from the environment. Absent parts could not be read (a finding says so). */
 export interface EnvironmentFacts {
@@ -26,6 +27,8 @@ export interface EnvironmentFacts {
   maxUploadFileSize: number;
   /** Findings about the reading itself (defaults assumed). */
   notes: readonly Finding[];
+  /** Contacts and accounts already in Dynamics (not migrated by Lexbridge), for matching. */
+  existing?: ExistingRows;
 }
 
 export interface StagedIssueInput {
@@ -59,6 +62,8 @@ export interface PreflightReport {
   records: Record<string, number>;
   rows: Record<string, number>;
   users: { matched: number; unmatched: number; disabled: number; fallbackOwner?: string };
+  /** Target key → id of a row that already exists: the run updates it instead of creating one. */
+  matches: Record<string, string>;
   estimates: Estimates;
   grade: Grade;
 }
@@ -88,8 +93,17 @@ export function runPreflight(input: PreflightInput): PreflightReport {
       fix: 'Review the map (proposals included), then `lexbridge map confirm <profile.json> --by <your email>`.',
     });
 
+  // Rows already in Dynamics: matched first, so every row mapped below knows its real id.
+  let matches = new Map<string, string>();
+  if (environment.existing) {
+    const probe = createContext({ profile, records, systemUsers: environment.systemUsers });
+    const found = matchExisting(records, profile, probe.context, environment.existing);
+    matches = found.matches;
+    found.findings.forEach(add);
+  }
+
   // Users: who owns what once migrated.
-  const built = createContext({ profile, records, systemUsers: environment.systemUsers });
+  const built = createContext({ profile, records, systemUsers: environment.systemUsers, preExisting: matches });
   const ownedBy = new Map<string, number>();
   for (const r of records) for (const { ref } of referencesOf(r as unknown as CanonicalRecord)) if (USER_REF.test(ref)) ownedBy.set(ref, (ownedBy.get(ref) ?? 0) + 1);
   const fallback = profile.owners.fallbackOwnerEmail;
@@ -290,6 +304,7 @@ export function runPreflight(input: PreflightInput): PreflightReport {
       disabled: built.users.disabled.length,
       ...(fallbackOk && fallback ? { fallbackOwner: fallback } : {}),
     },
+    matches: Object.fromEntries(matches),
     estimates,
     grade: graded,
   };

@@ -8,7 +8,9 @@ import type { DataverseClient } from '../dataverse/client';
 import { DEFAULT_MAX_UPLOAD_BYTES } from './defaults';
 import type { EnvironmentFacts } from './checks';
 import type { Finding } from './findings';
+import { PROVENANCE } from '../mapping/columns';
 import type { SystemUser } from '../mapping/context';
+import type { ExistingRow, ExistingRows } from './matches';
 
 /** Prefixes of Microsoft's own solution tables, which do not count as the firm's custom tables. */
 const MICROSOFT_PREFIXES = /^(msdyn|msdynce|mspp|adx|msfp|mserp|msa|powerpage)_/;
@@ -66,5 +68,22 @@ export async function readEnvironment(client: DataverseClient, tables: readonly 
     note('organization.maxuploadfilesize', `the default ${DEFAULT_MAX_UPLOAD_BYTES.toLocaleString('en-US')} bytes (5 MB)`, error);
   }
 
-  return { systemUsers, ...(tableColumns ? { tables: tableColumns } : {}), ...(customTables ? { customTables } : {}), maxUploadFileSize, notes };
+  let existing: ExistingRows | undefined;
+  try {
+    existing = { contacts: await readExisting(client, 'contact', 'contactid', 'fullname'), accounts: await readExisting(client, 'account', 'accountid', 'name') };
+  } catch (error) {
+    note('existing contacts and accounts', 'none (no matching: every contact becomes a new row)', error);
+  }
+
+  return { systemUsers, ...(tableColumns ? { tables: tableColumns } : {}), ...(customTables ? { customTables } : {}), maxUploadFileSize, notes, ...(existing ? { existing } : {}) };
+}
+
+/** Rows the firm made itself: those Lexbridge migrated carry a source key and are found by id anyway. */
+async function readExisting(client: DataverseClient, table: 'contact' | 'account', idColumn: string, nameColumn: string): Promise<ExistingRow[]> {
+  const rows: ExistingRow[] = [];
+  for await (const page of client.query(table, { select: [idColumn, nameColumn, 'emailaddress1', PROVENANCE.sourceKey] }))
+    for (const row of page)
+      if (!row[PROVENANCE.sourceKey])
+        rows.push({ id: String(row[idColumn]), name: (row[nameColumn] as string | null | undefined) ?? null, email: (row['emailaddress1'] as string | null | undefined) ?? null });
+  return rows;
 }

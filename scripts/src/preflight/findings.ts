@@ -42,6 +42,9 @@ export const PREFLIGHT_RULES = {
   'map-error': 'Any other value the map cannot convert',
   'profile-draft': 'The profile is not confirmed yet',
   'entitlement': 'Dataverse daily request entitlement against the rows to write',
+  'pre-existing-match': 'A source contact matches a row already in Dynamics (email, else account name): it is updated, keeping its id',
+  'pre-existing-ambiguous': 'Several existing rows share the email or name: no match, a new row',
+  'extraction-issue': 'A problem extraction recorded (bad row, bad column) that is not a data-quality rule',
   'environment-read': 'Something pre-flight could not read from the environment (a default was assumed)',
 } as const;
 
