@@ -8,6 +8,8 @@ import { confirmProfile, parseProfile, profileHash, reviseProfile } from '../../
 import { profileJsonSchema, toJsonFile } from '../../scripts/src/mapping/profile-json-schema';
 import { SOURCE_KINDS } from '../../scripts/src/mapping/profile';
 import { sha256Hex } from '../../scripts/src/mapping/sha256';
+import { profileOp } from '../../scripts/src/mapping/profile-row';
+import { schema } from '../../solution/src/schema';
 import { LexError } from '../../scripts/src/errors';
 
 const profilesDir = path.resolve(__dirname, '../../profiles');
@@ -79,5 +81,20 @@ describe('profile versions', () => {
 
   it('needs an email to confirm', () => {
     expect(() => confirmProfile(draft, 'bob')).toThrow(expect.objectContaining({ code: 'LEX_PROFILE_CONFIRMER_INVALID' }));
+  });
+});
+
+describe('profile row', () => {
+  it('stores a confirmed profile as a lex_mappingprofile row the schema accepts', () => {
+    
+    
+    const confirmed = confirmProfile(defaultProfile('perfectportal'), 'admin@firm.example', new Date('2026-03-01T00:00:00Z'));
+    const op = profileOp(confirmed);
+    const table = schema.tables.find((t) => t.logicalName === op.table)!;
+    for (const column of Object.keys(op.columns)) expect(table.columns.map((c) => c.logicalName)).toContain(column);
+    expect(op.columns['lex_profilehash']).toBe(confirmed.hash);
+    expect(op.columns['lex_confirmedby']).toBe('admin@firm.example');
+    expect(parseProfile(JSON.parse(String(op.columns['lex_profilejson'])))).toEqual(confirmed);
+    expect(profileOp(confirmed).id).toBe(op.id);
   });
 });
