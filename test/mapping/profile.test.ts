@@ -86,8 +86,6 @@ describe('profile versions', () => {
 
 describe('profile row', () => {
   it('stores a confirmed profile as a lex_mappingprofile row the schema accepts', () => {
-    
-    
     const confirmed = confirmProfile(defaultProfile('perfectportal'), 'admin@firm.example', new Date('2026-03-01T00:00:00Z'));
     const op = profileOp(confirmed);
     const table = schema.tables.find((t) => t.logicalName === op.table)!;
