@@ -4,7 +4,7 @@
  * response's `api_endpoint`, so nothing else is configured.
  */
 import { LexError } from '../../errors';
-import { readSavedRefreshToken, saveRefreshToken } from '../clio-api/oauth';
+import { readSavedRefreshToken, saveRefreshToken } from '../engine/oauth';
 import type { ConnectorOptions } from '../contract';
 import { FIXTURE_CLIENT } from '../../fixtures/oauth';
 import { parseRate } from '../../fixtures/rate-limit';

@@ -3,7 +3,7 @@
  * `include=`, the attribute deltas filter on, and the mapper.
  */
 import type { EntityDeclaration } from '../contract';
-import type { Mapped } from '../clio-api/to-canonical';
+import type { Mapped } from './to-canonical';
 import * as to from './to-canonical';
 
 type Json = Record<string, unknown>;

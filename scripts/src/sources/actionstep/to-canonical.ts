@@ -7,10 +7,15 @@ import { LexError } from '../../errors';
 import { sourceKeyOf, type RecordType } from '../../model/keys';
 import { recordBase } from '../../model/parse';
 import type { CanonicalRecordInput } from '../../model/records';
-import type { Mapped } from '../clio-api/to-canonical';
+import type { DirtRule } from '../../model/quality';
 import { asArray, tf, toDay, toInstant } from './values';
 
 type Json = Record<string, unknown>;
+
+export interface Mapped {
+  records: CanonicalRecordInput[];
+  issues: { error: LexError; rule?: DirtRule }[];
+}
 
 export interface PageContext {
   /** The page's `linked` block, by resource name. */

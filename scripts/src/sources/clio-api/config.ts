@@ -4,7 +4,7 @@
  * any other base URL (a fixture server) is taken as is.
  */
 import { LexError } from '../../errors';
-import { readSavedRefreshToken, saveRefreshToken } from './oauth';
+import { readSavedRefreshToken, saveRefreshToken } from '../engine/oauth';
 import type { ConnectorOptions } from '../contract';
 import { FIXTURE_CLIENT } from '../../fixtures/oauth';
 import { parseRate } from '../../fixtures/rate-limit';

@@ -11,7 +11,7 @@ import type { DocumentRecord } from '../../model/records';
 import type { Checkpoint, ConnectorOptions, DiscoverResult, ReadMessage, ReadOptions, SourceConnector } from '../contract';
 import { createHttpClient, RateLimiter, redactUrl, systemClock, withRetry, type Clock } from '../engine';
 import { resolveClioConfig, type ClioApiConfig } from './config';
-import { OAuthSession } from './oauth';
+import { OAuthSession } from '../engine/oauth';
 import { CLIO_STREAMS, LINE_ITEM_FIELDS, type ClioStream } from './streams';
 import { mapBill, type MapContext, type Mapped } from './to-canonical';
 

@@ -7,7 +7,7 @@
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { LexError } from '../../errors';
-import { redactUrl } from '../engine/http';
+import { redactUrl } from './http';
 
 export interface OAuthCredentials {
   tokenUrl: string;
