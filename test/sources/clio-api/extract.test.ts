@@ -74,3 +74,23 @@ it('resumes an extraction that died mid-run: nothing lost, nothing read twice', 
   const usersRequests = server.requestLog().slice(before).filter((r) => r.path.startsWith('/api/v4/users.json'));
   expect(usersRequests).toHaveLength(1);
 });
+
+it('recovers from a 429 storm and an expired token mid-run without losing or duplicating a record', async () => {
+  const faulty = await startClioFixtureServer({
+    dataDir,
+    rate: '100000/min',
+    faults: [
+      { kind: 'rate-limit', at: 4, times: 3 },
+      { kind: 'expire-token', at: 9 },
+    ],
+  });
+  try {
+    const summary = await runExtract({ source: 'clio-api', from: faulty.baseUrl, out: tmp('faults') });
+    expect(summary.counts).toEqual(manifest.counts);
+    const statuses = faulty.requestLog().map((r) => r.status);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+    expect(statuses).toContain(401);
+  } finally {
+    await faulty.close();
+  }
+});
