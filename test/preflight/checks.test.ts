@@ -183,3 +183,15 @@ describe('pre-flight matches rows already in Dynamics', () => {
     expect(report.findings.find((f) => f.rule === 'pre-existing-ambiguous')).toMatchObject({ sourceKey: person.sourceKey, severity: 'warning' });
   });
 });
+
+describe('unmapped source fields', () => {
+  it('lists canonical fields with values that the profile reads nowhere', () => {
+    const { firm, records } = generatedFirmRecords('clio', 10, 0);
+    const withExtra = records.map((r) => (r.type === 'matter' ? { ...r, clientReference: 'REF-1' } : r));
+    const report = runPreflight({ source: 'clio-api', profile: withFallback(firm), records: withExtra, environment: environmentFor(firm) });
+    const unread = report.findings.filter((f) => f.rule === 'unmapped-field' && f.location.field === 'matter.clientReference');
+    expect(unread).toHaveLength(1);
+    expect(unread[0]!.message).toMatch(/10 record\(s\).*lex_sourcesnapshot/);
+    expect(report.findings.some((f) => f.location.field === 'matter.number')).toBe(false);
+  });
+});

@@ -254,6 +254,17 @@ export function runPreflight(input: PreflightInput): PreflightReport {
   checkEnvironment(input, solution, add);
   for (const note of environment.notes) add(note);
 
+  // Canonical fields the profile never reads: they reach Dynamics only inside the snapshot.
+  for (const [type, fields] of unreadFields(profile, records))
+    for (const [field, count] of fields)
+      add({
+        rule: 'unmapped-field',
+        severity: 'info',
+        location: { field: `${type}.${field}` },
+        message: `${type}.${field} has values on ${count} record(s) but the profile maps it nowhere; it is kept only in ${PROVENANCE.snapshot}`,
+        fix: `Map it in "entities.${type}" of the profile if Dynamics should show it.`,
+      });
+
   // Custom fields: where each lands.
   const fields = fieldsFromRecords(records);
   let explicit = 0;
@@ -308,6 +319,42 @@ export function runPreflight(input: PreflightInput): PreflightReport {
     estimates,
     grade: graded,
   };
+}
+
+/** Record fields that are not identity or provenance. */
+const OWN_FIELDS = new Set(['type', 'key', 'sourceKey', 'updatedAt', 'raw', 'sourceUrl', 'origin']);
+
+/** Per record type: fields with values that no path of the profile reads, with how many records have them. */
+export function unreadFields(profile: Profile, records: readonly MappableRecord[]): Map<string, Map<string, number>> {
+  const read = new Map<string, Set<string>>();
+  for (const [type, { targets }] of Object.entries(profile.entities)) {
+    const fields = new Set<string>();
+    const addPath = (path: string | undefined) => {
+      for (const alternative of (path ?? '').split('|')) fields.add(alternative.split('->')[0]!.split('.')[0]!.trim());
+    };
+    for (const t of targets) {
+      addPath(t.each);
+      addPath(t.owner);
+      addPath(t.when?.field);
+      addPath(t.status?.from);
+      for (const c of Object.values(t.columns)) for (const p of Array.isArray(c.from) ? c.from : [c.from]) addPath(p);
+      for (const l of Object.values(t.lookups)) addPath(l.from);
+    }
+    if (profile.matterStrategy?.entity === type) addPath(profile.matterStrategy.practiceAreaField);
+    read.set(type, fields);
+  }
+  const unread = new Map<string, Map<string, number>>();
+  for (const record of records) {
+    const fields = read.get(record.type);
+    if (!fields) continue;
+    for (const [field, value] of Object.entries(record)) {
+      if (OWN_FIELDS.has(field) || fields.has(field) || value === null || value === undefined || value === '' || (Array.isArray(value) && !value.length)) continue;
+      let counts = unread.get(record.type);
+      if (!counts) unread.set(record.type, (counts = new Map()));
+      counts.set(field, (counts.get(field) ?? 0) + 1);
+    }
+  }
+  return unread;
 }
 
 function ruleOfMapError(record: MappableRecord, code: string, message: string, field: string | undefined): string {
