@@ -272,3 +272,13 @@ describe('money precision', () => {
     expect(reply.json.estimatedvalue).toBe(1234.57);
   });
 });
+
+describe('state on create', () => {
+  it('creates activities open only; their state changes by update', async () => {
+    const closed = await http.post('tasks', { subject: 'Done already', statecode: 1, statuscode: 5 });
+    expect(closed.status).toBe(400);
+    expect(closed.json.error.message).toBe('5 is not a valid status code for state code TaskState.Open on task.');
+    const inactive = await http.post('accounts', { name: 'Inactive from the start', statecode: 1 }, { Prefer: 'return=representation' });
+    expect([inactive.json.statecode, inactive.json.statuscode]).toEqual([1, 2]);
+  });
+});

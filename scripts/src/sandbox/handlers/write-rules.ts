@@ -124,6 +124,9 @@ function convert(table: TableDef, column: ColumnDef, raw: unknown) {
   return value;
 }
 
+/** Tables the platform creates in their first state only (activities, invoice). */
+const createsOpenOnly = (table: TableDef) => table.isActivity === true || table.logicalName === 'invoice';
+
 /** statecode/statuscode: defaults, pairs from the schema, and states that need their own message. */
 export function applyStateRules(table: TableDef, values: StoredRow, existing: StoredRow | undefined): void {
   if (!table.states) return;
@@ -131,6 +134,11 @@ export function applyStateRules(table: TableDef, values: StoredRow, existing: St
   const incomingState = given('statecode');
   const incomingStatus = given('statuscode');
   if (existing && incomingState === undefined && incomingStatus === undefined) return;
+  const firstState = table.states[0]!;
+  if (!existing && createsOpenOnly(table) && incomingState !== undefined && incomingState !== firstState.value) {
+    // Activities and invoices are created in their first state; the state is changed by an update.
+    throw errors.invalidStatus(incomingStatus ?? incomingState, table.schemaName, firstState.name.replace(/\s/g, ''), table.logicalName);
+  }
   const stateValue = incomingState ?? (existing?.['statecode'] as number | undefined) ?? 0;
   const state = table.states.find((s) => s.value === stateValue);
   if (!state) throw errors.badRequest(`${stateValue} is not a valid state code on ${table.logicalName}.`, '0x80048408');
