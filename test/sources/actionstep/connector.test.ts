@@ -208,6 +208,17 @@ describe('Actionstep connector', () => {
     });
   });
 
+  it('stops on a missing scope with an error that names the resource URL and says how to fix it', async () => {
+    const server = await startActionstepFixtureServer({ dataDir, rate: '10000/min', deniedResources: ['filenotes'] });
+    try {
+      const error = await collect(connect(server), 'notes').catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'LEX_SOURCE_HTTP_AUTH', location: { url: expect.stringContaining('/api/rest/filenotes') } });
+      expect((error as { message: string }).message).toContain('insufficient_scope');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('downloads a document from its file parts', async () => {
     await withServer({}, async (server) => {
       const connector = connect(server);
