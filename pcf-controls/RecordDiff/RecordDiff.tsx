@@ -116,8 +116,12 @@ export function RecordDiff({ table, recordId, snapshot, data, user, label, onRev
                 <TableRow key={r.key} className={r.status === 'differs' ? styles.differs : undefined} data-status={r.status}>
                   <TableCell>
                     <Text weight="semibold">{r.label}</Text>
-                    <br />
-                    <Text size={200}>{r.sourcePath}</Text>
+                    {r.sourcePath !== r.label && (
+                      <>
+                        <br />
+                        <Text size={200}>{r.sourcePath}</Text>
+                      </>
+                    )}
                   </TableCell>
                   {/* Text nodes only: source data is never interpreted as HTML. */}
                   <TableCell className={styles.value}>{r.source}</TableCell>
