@@ -1,5 +1,6 @@
 /**
- * Acceptance on the sandbox with a generated firm (Clio CSV, seeded, 10 % dirt): extract →
+ * Acceptance on the sandbox with a generated firm (seeded, 10 % dirt) for each file-based source
+ * (Clio CSV, Perfect Portal; the API sources need their fixture servers): extract →
  * map with the confirmed default profile → sample → approve → run → verify → rollback. Record
  * accounting holds for every entity; clean records show no diffs; what fails names its rule.
  */
@@ -20,7 +21,10 @@ import { approveRun, rollbackRun, startRun, verifyRun } from '../../scripts/src/
 import { DEFAULT_USERS, startSandbox, type RunningSandbox } from '../../scripts/src/sandbox/server';
 import { StagingStore } from '../../scripts/src/staging/store';
 
-describe('Clio CSV firm end to end on the sandbox', () => {
+describe.each([
+  ['clio-csv', 'clio'],
+  ['perfectportal', 'perfectportal'],
+] as const)('%s firm end to end on the sandbox', (kind, source) => {
   let sandbox: RunningSandbox;
   let client: HttpDataverseClient;
   let dir: string;
@@ -36,12 +40,12 @@ describe('Clio CSV firm end to end on the sandbox', () => {
   });
 
   it('sample → approve → run → verify → rollback, with record accounting holding', async () => {
-    await generate({ source: 'clio-csv', matters: 8, seed: 3, dirtRate: 0.1, out: path.join(dir, 'export') });
-    await runExtract({ source: 'clio-csv', from: path.join(dir, 'export'), out: path.join(dir, 'staging') });
+    await generate({ source: kind, matters: 8, seed: 3, dirtRate: 0.1, out: path.join(dir, 'export') });
+    await runExtract({ source: kind, from: path.join(dir, 'export'), out: path.join(dir, 'staging') });
     const staging = StagingStore.open(path.join(dir, 'staging'));
     const users: SystemUser[] = [];
     for await (const page of client.query('systemuser', { select: ['systemuserid', 'internalemailaddress', 'isdisabled'] })) users.push(...(page as unknown as SystemUser[]));
-    const draft = defaultProfile('clio-csv');
+    const draft = defaultProfile(kind);
     const profile = confirmProfile({ ...draft, owners: { ...draft.owners, fallbackOwnerEmail: DEFAULT_USERS[0]!.internalemailaddress } }, 'admin@firm.example');
     const dirty = new Set(staging.issues().map((i) => i.sourceKey).filter((k): k is string => !!k));
     const firm = mapFirm({ profile, records: () => staging.records() as unknown as Iterable<MappableRecord>, systemUsers: users, dirty });
@@ -49,7 +53,7 @@ describe('Clio CSV firm end to end on the sandbox', () => {
     // Every mapping failure is a labelled data problem, never a crash.
     expect(firm.failures.every((f) => f.code.startsWith('LEX_MAP_'))).toBe(true);
 
-    const base = { cwd: dir, source: 'clio', environment: sandbox.apiUrl, client, ops: firm.ops, extracted: firm.extracted, skips: firm.skips, failures: firm.failures, profile: { version: profile.version, hash: profile.hash! } };
+    const base = { cwd: dir, source, environment: sandbox.apiUrl, client, ops: firm.ops, extracted: firm.extracted, skips: firm.skips, failures: firm.failures, profile: { version: profile.version, hash: profile.hash! } };
     const sample = await startRun({ ...base, mode: 'sample', sample: { size: 30, candidates: firm.candidates } });
     expect(sample.status).toBe('completed');
     approveRun(dir, sample.runId, 'admin@firm.example');
