@@ -144,7 +144,8 @@ export class ClioApiConnector implements SourceConnector {
     url.searchParams.set('fields', stream.fields);
     // the only order that allows unlimited cursor paging (communications default to date)
     url.searchParams.set('order', 'id(asc)');
-    url.searchParams.set('limit', String(stream.path === 'users' ? Math.max(this.config.pageSize, 200) : this.config.pageSize));
+    // users pages go up to 2000 (the spec's cap there): fewer requests under the rate limit
+    url.searchParams.set('limit', String(stream.path === 'users' && this.config.pageSize === 200 ? 2000 : this.config.pageSize));
     if (since) url.searchParams.set('updated_since', since);
     return url.toString();
   }
