@@ -68,13 +68,13 @@ it('resumes an extraction that died mid-run: nothing lost, nothing read twice', 
 
   const second = StagingStore.open(out);
   try {
-    const result = await extractToStaging(createActionstepConnector({ from: server.baseUrl }, { env: {} }), second, { source: 'actionstep', from: server.baseUrl });
+    const result = await extractToStaging(createActionstepConnector({ from: server.baseUrl }, { env: { LEXBRIDGE_ACTIONSTEP_RATE: '100000/min' } }), second, { source: 'actionstep', from: server.baseUrl });
     expect(result.resumed).toBe(true);
     expect(second.counts()).toEqual(manifest.counts);
   } finally {
     second.close();
   }
   // the streams finished before the crash are not read again
-  const usersRequests = server.requestLog().slice(before).filter((r) => r.path.startsWith('/api/rest/actiontypes'));
-  expect(usersRequests).toHaveLength(1);
+  const actionTypeRequests = server.requestLog().slice(before).filter((r) => r.path.startsWith('/api/rest/actiontypes'));
+  expect(actionTypeRequests).toHaveLength(1);
 });
