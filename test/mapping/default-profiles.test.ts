@@ -88,6 +88,12 @@ describe.each([
     expect(m.ops.filter((o) => o.table === 'opportunity' || o.table === 'incident').every((o) => o.state)).toBe(true);
   });
 
+  it('Matter type / practice area → lex_practicearea (and lex_mattertype for Actionstep action types)', () => {
+    const matters = m.ops.filter((o) => o.table === 'lex_matter');
+    expect(matters.every((o) => typeof o.columns['lex_practicearea'] === 'string')).toBe(true);
+    if (source === 'actionstep') expect(matters.every((o) => o.columns['lex_mattertype'] === o.columns['lex_practicearea'])).toBe(true);
+  });
+
   it('Participant role → Connection with a connection role (not a field per role)', () => {
     expect(m.rows('connection')).toBe(m.records('participant'));
   });

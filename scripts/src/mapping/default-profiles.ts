@@ -465,6 +465,18 @@ const clioStatuses = {
   Closed: { choice: 'Closed', states: MATTER_CLOSED_WON },
 };
 
+/** Seed 003: Actionstep's matter (action) type is its own classification: kept in lex_mattertype too. */
+function withMatterType(input: ProfileInput): ProfileInput {
+  const matter = input.entities['matter']!.targets[0]!;
+  return {
+    ...input,
+    entities: {
+      ...input.entities,
+      matter: { targets: [{ ...matter, columns: { ...matter.columns, lex_mattertype: { from: 'practiceAreaRef->name', truncate: true } } }, ...input.entities['matter']!.targets.slice(1)] },
+    },
+  };
+}
+
 export const defaultProfiles: Record<SourceKind, ProfileInput> = {
   'clio-api': profile('clio-api', 'Clio (API v4) → Dynamics 365 Sales', clioStatuses),
   'clio-csv': profile('clio-csv', 'Clio (CSV export) → Dynamics 365 Sales', clioStatuses, {
@@ -472,7 +484,7 @@ export const defaultProfiles: Record<SourceKind, ProfileInput> = {
     // a firm whose export differs overrides the reader's column names here.
     csvColumns: {},
   }),
-  actionstep: profile('actionstep', 'Actionstep → Dynamics 365 Sales', {
+  actionstep: withMatterType(profile('actionstep', 'Actionstep → Dynamics 365 Sales', {
     Open: { choice: 'Open', states: MATTER_OPEN },
     Active: { choice: 'Open', states: MATTER_OPEN },
     'On Hold': { choice: 'On Hold', states: MATTER_ON_HOLD },
@@ -481,7 +493,7 @@ export const defaultProfiles: Record<SourceKind, ProfileInput> = {
     Closed: { choice: 'Closed', states: MATTER_CLOSED_WON },
     'Written Off': { choice: 'Closed', states: MATTER_CLOSED_LOST },
     Archived: { choice: 'Archived', states: MATTER_CLOSED_WON },
-  }),
+  })),
   perfectportal: profile('perfectportal', 'Perfect Portal → Dynamics 365 Sales', {
     Active: { choice: 'Open', states: MATTER_OPEN },
     Open: { choice: 'Open', states: MATTER_OPEN },
