@@ -1,6 +1,6 @@
 /**
- * Acceptance on the sandbox with a generated firm (seeded, 10 % dirt) for each file-based source
- * (Clio CSV, Perfect Portal; the API sources need their fixture servers): extract →
+ * Acceptance on the sandbox with a generated firm (seeded, 10 % dirt) for each source — files
+ * for Clio CSV and Perfect Portal, the fixture servers for the Clio and Actionstep APIs: extract →
  * map with the confirmed default profile → sample → approve → run → verify → rollback. Record
  * accounting holds for every entity; clean records show no diffs; what fails names its rule.
  */
@@ -10,6 +10,8 @@ import path from 'node:path';
 import { runExtract } from '../../scripts/src/cli/commands/extract';
 import { createHttpClient, type HttpDataverseClient } from '../../scripts/src/dataverse/http';
 import { staticTokenSource } from '../../scripts/src/dataverse/http/auth';
+import { startActionstepFixtureServer } from '../../scripts/src/fixtures/actionstep-server';
+import { startClioFixtureServer } from '../../scripts/src/fixtures/clio-server';
 import { generate } from '../../scripts/src/generate';
 import { Journal, runsRoot } from '../../scripts/src/journal/journal';
 import type { SystemUser } from '../../scripts/src/mapping/context';
@@ -21,8 +23,31 @@ import { approveRun, rollbackRun, startRun, verifyRun } from '../../scripts/src/
 import { DEFAULT_USERS, startSandbox, type RunningSandbox } from '../../scripts/src/sandbox/server';
 import { StagingStore } from '../../scripts/src/staging/store';
 
+/** Where `extract` reads the generated firm from: its folder, or a fixture server serving it. */
+async function sourceFor(kind: string, dataDir: string): Promise<{ from: string; close: () => Promise<void> }> {
+  if (kind === 'clio-api') {
+    const server = await startClioFixtureServer({ dataDir, rate: '100000/min' });
+    return { from: server.baseUrl, close: async () => server.close() };
+  }
+  if (kind === 'actionstep') {
+    const server = await startActionstepFixtureServer({ dataDir, rate: '100000/min' });
+    // Actionstep sends no rate headers: the connector's pace comes from the environment.
+    process.env.LEXBRIDGE_ACTIONSTEP_RATE = '100000/min';
+    return {
+      from: server.baseUrl,
+      close: async () => {
+        delete process.env.LEXBRIDGE_ACTIONSTEP_RATE;
+        await server.close();
+      },
+    };
+  }
+  return { from: dataDir, close: async () => undefined };
+}
+
 describe.each([
   ['clio-csv', 'clio'],
+  ['clio-api', 'clio'],
+  ['actionstep', 'actionstep'],
   ['perfectportal', 'perfectportal'],
 ] as const)('%s firm end to end on the sandbox', (kind, source) => {
   let sandbox: RunningSandbox;
@@ -41,7 +66,12 @@ describe.each([
 
   it('sample → approve → run → verify → rollback, with record accounting holding', async () => {
     await generate({ source: kind, matters: 8, seed: 3, dirtRate: 0.1, out: path.join(dir, 'export') });
-    await runExtract({ source: kind, from: path.join(dir, 'export'), out: path.join(dir, 'staging') });
+    const origin = await sourceFor(kind, path.join(dir, 'export'));
+    try {
+      await runExtract({ source: kind, from: origin.from, out: path.join(dir, 'staging') });
+    } finally {
+      await origin.close();
+    }
     const staging = StagingStore.open(path.join(dir, 'staging'));
     const users: SystemUser[] = [];
     for await (const page of client.query('systemuser', { select: ['systemuserid', 'internalemailaddress', 'isdisabled'] })) users.push(...(page as unknown as SystemUser[]));
