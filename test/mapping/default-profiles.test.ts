@@ -6,6 +6,7 @@
 import { createContext, setupOps, type SystemUser } from '../../scripts/src/mapping/context';
 import { defaultProfile } from '../../scripts/src/mapping/default-profiles';
 import { mapRecord } from '../../scripts/src/mapping/engine';
+import { fieldsFromRecords, proposeFields } from '../../scripts/src/mapping/proposer';
 import type { TargetOp } from '../../scripts/src/mapping/target-op';
 import type { SourceKind } from '../../scripts/src/sources/contract';
 import { schema } from '../../solution/src/schema';
@@ -127,6 +128,15 @@ describe.each([
     expect(m.skipped.has('user')).toBe(true);
     const matters = m.ops.filter((o) => o.table === 'lex_matter');
     expect(matters.every((o) => o.ownerId)).toBe(true);
+  });
+
+  it("Custom fields / data collections: the proposer puts the generator's true target first for ≥ 90%, with a reason", () => {
+    const truth = new Map(m.staged.manifest.customFields.map((c) => [`${c.parentType}.${c.name}`, c.expectedTarget]));
+    const proposals = proposeFields(fieldsFromRecords(m.staged.records), defaultProfile(source));
+    expect(proposals.length).toBe(truth.size);
+    const wrong = proposals.filter((p) => truth.get(`${p.entity}.${p.field}`) !== `${p.table}.${p.column}`).map((p) => `${p.entity}.${p.field} → ${p.table}.${p.column}`);
+    if (wrong.length > proposals.length * 0.1) throw new Error(`below 90%, wrong: ${wrong.join('; ')}`);
+    expect(proposals.every((p) => p.reason.length > 20)).toBe(true);
   });
 
   it('Custom fields / data collections → the JSON column on the matter (explicit columns once confirmed)', () => {
