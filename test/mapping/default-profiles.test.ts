@@ -131,10 +131,11 @@ describe.each([
   });
 
   it("Custom fields / data collections: the proposer puts the generator's true target first for ≥ 90%, with a reason", () => {
-    const truth = new Map(m.staged.manifest.customFields.map((c) => [`${c.parentType}.${c.name}`, c.expectedTarget]));
-    const proposals = proposeFields(fieldsFromRecords(m.staged.records), defaultProfile(source));
+    const truth = new Map(m.staged.manifest.customFields.map((c) => [c.sourceKey, c.expectedTarget]));
+    const fields = fieldsFromRecords(m.staged.records);
+    const proposals = proposeFields(fields, defaultProfile(source));
     expect(proposals.length).toBe(truth.size);
-    const wrong = proposals.filter((p) => truth.get(`${p.entity}.${p.field}`) !== `${p.table}.${p.column}`).map((p) => `${p.entity}.${p.field} → ${p.table}.${p.column}`);
+    const wrong = proposals.filter((p, i) => truth.get(fields[i]!.key!) !== `${p.table}.${p.column}`).map((p) => `${p.entity}.${p.field} → ${p.table}.${p.column}`);
     if (wrong.length > proposals.length * 0.1) throw new Error(`below 90%, wrong: ${wrong.join('; ')}`);
     expect(proposals.every((p) => p.reason.length > 20)).toBe(true);
   });

@@ -16,6 +16,8 @@ import { CUSTOM_FIELDS_JSON, PROVENANCE } from './columns';
 import type { Profile, Proposal } from './profile';
 
 export interface FieldToPlace {
+  /** Source key of the field's definition, when it comes from one. */
+  key?: string;
   /** Canonical record type the field belongs to (`matter`, `contact`). */
   entity: string;
   name: string;
@@ -272,6 +274,7 @@ export function fieldsFromRecords(records: Iterable<{ type: string; sourceKey: s
     if (r.type === 'custom_field_definition') {
       const options = Array.isArray(r['options']) ? (r['options'] as { label?: unknown }[]).map((o) => String(o.label ?? o)) : [];
       fields.set(r.sourceKey, {
+        key: r.sourceKey,
         entity: String(r['parentType'] ?? 'matter'),
         name: String(r['name']),
         ...(typeof r['fieldType'] === 'string' ? { fieldType: r['fieldType'] } : {}),
