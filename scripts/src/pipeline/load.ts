@@ -39,6 +39,12 @@ export interface LoadOptions {
    * writes are upserts by id and the step's existence map is already journaled.
    */
   stepAttempts?: number;
+  /**
+   * Steps of one table and phase in flight at once. They touch disjoint rows (self-references
+   * wait for the link phase), so they can overlap; the client's adaptive parallelism still caps
+   * the requests. One step at a time would leave the service idle between batches.
+   */
+  parallelSteps?: number;
 }
 
 export interface LoadResult {
@@ -88,21 +94,60 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
   let stepsRun = 0;
   let stepsSkipped = 0;
   let failedOps = 0;
-  for (const step of plan.steps) {
-    if (done.has(step.index)) {
-      stepsSkipped++;
-      opsDone += step.ops.length;
-      continue;
-    }
-    if (options.signal?.aborted) return { status: 'stopped', stepsRun, stepsSkipped, failedOps };
+  const runOne = async (step: PlanStep) => {
     const results = await runStepWithRetry(step, options.stepAttempts ?? 3, () => runStep(step, client, journal, from, options.existenceChunk ?? 100));
     journal.completeStep(step.index, results);
     failedOps += results.filter((r) => r.status === 'failed').length;
     stepsRun++;
     opsDone += step.ops.length;
     options.onProgress?.({ stepsDone: stepsRun + stepsSkipped, stepsTotal: plan.steps.length, opsDone, opsTotal, step });
+  };
+  for (const group of sameTableRuns(plan.steps)) {
+    const pending: PlanStep[] = [];
+    for (const step of group) {
+      if (done.has(step.index)) {
+        stepsSkipped++;
+        opsDone += step.ops.length;
+      } else pending.push(step);
+    }
+    if (pending.length && options.signal?.aborted) return { status: 'stopped', stepsRun, stepsSkipped, failedOps };
+    await inParallel(pending, options.parallelSteps ?? 8, runOne, () => !!options.signal?.aborted);
+    if (options.signal?.aborted && stepsRun + stepsSkipped < plan.steps.length) return { status: 'stopped', stepsRun, stepsSkipped, failedOps };
   }
   return { status: 'completed', stepsRun, stepsSkipped, failedOps };
+}
+
+/** Consecutive steps with the same phase and table: the units that may overlap. */
+function sameTableRuns(steps: readonly PlanStep[]): PlanStep[][] {
+  const runs: PlanStep[][] = [];
+  for (const step of steps) {
+    const last = runs[runs.length - 1];
+    if (last && last[0]!.phase === step.phase && last[0]!.table === step.table) last.push(step);
+    else runs.push([step]);
+  }
+  return runs;
+}
+
+/**
+ * Runs `work` over `items`, at most `limit` at a time, in order of start. Stops taking new items
+ * once `stop()` says so or one fails; waits for those in flight, then rethrows the first failure,
+ * so every step that finished is checkpointed before the error surfaces.
+ */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>, stop: () => boolean): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < items.length && !failure && !stop()) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure) throw failure.error;
 }
 
 async function runStepWithRetry(step: PlanStep, attempts: number, run: () => Promise<StepResult[]>): Promise<StepResult[]> {
@@ -144,16 +189,17 @@ async function runStep(step: PlanStep, client: DataverseClient, journal: LoadJou
 async function prepareStep(step: PlanStep, table: TableDef, client: DataverseClient, journal: LoadJournal, from: SolutionSchema, existenceChunk: number): Promise<Map<string, boolean>> {
   const ids = step.ops.map((op) => op.id);
   const found = new Map<string, Row>();
-  for (let i = 0; i < ids.length; i += existenceChunk) {
-    const part = ids.slice(i, i + existenceChunk);
-    const filter = `Microsoft.Dynamics.CRM.In(PropertyName='${table.primaryIdColumn}',PropertyValues=[${part.map((id) => `"${id}"`).join(',')}])`;
-    for await (const page of client.query(step.table, { select: selectFor(table), filter, pageSize: 5000 })) {
-      for (const row of page) {
-        const id = String(row[table.primaryIdColumn]).toLowerCase();
-        found.set(id, row);
+  const parts: string[][] = [];
+  for (let i = 0; i < ids.length; i += existenceChunk) parts.push(ids.slice(i, i + existenceChunk));
+  // The chunks are independent reads: send them together, the client caps parallelism.
+  await Promise.all(
+    parts.map(async (part) => {
+      const filter = `Microsoft.Dynamics.CRM.In(PropertyName='${table.primaryIdColumn}',PropertyValues=[${part.map((id) => `"${id}"`).join(',')}])`;
+      for await (const page of client.query(step.table, { select: selectFor(table), filter, pageSize: 5000 })) {
+        for (const row of page) found.set(String(row[table.primaryIdColumn]).toLowerCase(), row);
       }
-    }
-  }
+    }),
+  );
   const images: { id: string; row: Row }[] = [];
   for (const [id, row] of found) images.push({ id, row: await withLookupTables(table, row, client, from) });
   const existence = new Map(ids.map((id) => [id, found.has(id.toLowerCase())]));
@@ -213,16 +259,20 @@ async function stateStep(step: PlanStep, table: TableDef, client: DataverseClien
   const results = new Map<TargetOp, StepResult>();
   const updates = await client.upsertMany(step.table, plain.map((op) => ({ key: op.id, row: { statecode: op.state!.statecode, statuscode: op.state!.statuscode }, recordKey: op.sourceKey })));
   plain.forEach((op, i) => results.set(op, toRecord(op, 'state', updates[i])));
-  for (const op of byMessage) {
-    const message = table.statesNeedingMessage![op.state!.statecode]!;
-    try {
-      await client.execute(message, stateMessageBody(message, op, from));
-      results.set(op, toRecord(op, 'state', { ok: true, recordKey: op.sourceKey }));
-    } catch (error) {
-      if (isTransient(error)) throw error;
-      results.set(op, { table: op.table, targetKey: op.targetKey, sourceKey: op.sourceKey, targetId: op.id, action: 'state', status: 'failed', ...errorFields(error) });
-    }
-  }
+  // One request per row (these messages have no bulk form), sent together: the client's
+  // adaptive parallelism decides how many are in flight.
+  await Promise.all(
+    byMessage.map(async (op) => {
+      const message = table.statesNeedingMessage![op.state!.statecode]!;
+      try {
+        await client.execute(message, stateMessageBody(message, op, from));
+        results.set(op, toRecord(op, 'state', { ok: true, recordKey: op.sourceKey }));
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        results.set(op, { table: op.table, targetKey: op.targetKey, sourceKey: op.sourceKey, targetId: op.id, action: 'state', status: 'failed', ...errorFields(error) });
+      }
+    }),
+  );
   return step.ops.map((op) => results.get(op)!);
 }
 
