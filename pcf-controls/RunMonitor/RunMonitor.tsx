@@ -14,7 +14,7 @@ import { Choices } from '../../solution/generated/names';
 import type { CurrentUser, LexData, Row } from '../shared/data';
 import { formatted } from '../shared/data';
 import type { Label } from '../shared/labels';
-import { canApprove, canRequestRollback, readRunSummary } from '../shared/run-summary';
+import { canApprove, canRequestRollback, choiceLabel, readRunSummary } from '../shared/run-summary';
 import { errorText, Loading, NoticeBar, type Notice } from '../shared/ui';
 
 export interface RunMonitorProps {
@@ -96,13 +96,15 @@ export function RunMonitor({ recordId, data, user, label, now = () => new Date()
     }
   }
 
-  const statusText = formatted(row, 'lex_runstatus') ?? Object.entries(Choices.lex_runstatus).find(([, v]) => v === summary.status)?.[0] ?? '';
+  const statusText = formatted(row, 'lex_runstatus') ?? choiceLabel('lex_runstatus', summary.status);
+  const modeText = formatted(row, 'lex_mode') ?? choiceLabel('lex_runmode', summary.mode);
   const showApprove = user.isMigrationAdmin && canApprove(summary);
   const showRollback = user.isMigrationAdmin && canRequestRollback(summary);
   return (
     <section className={styles.root} aria-label={label('Title')}>
       <div className={styles.header}>
         <Title3 as="h2">{`${label('Title')} ${String(row['lex_runkey'] ?? '')}`}</Title3>
+        <Badge appearance="outline" color="informative">{modeText}</Badge>
         <Badge appearance="filled" color={summary.status === Choices.lex_runstatus.Failed ? 'danger' : 'brand'}>{statusText}</Badge>
       </div>
 

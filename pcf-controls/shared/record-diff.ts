@@ -5,6 +5,7 @@
  * `lexbridge verify` never disagree about what "differs" means.
  */
 import { sameValue } from '../../scripts/src/pipeline/verify';
+import { converterFor, isEmpty, Rejection } from '../../scripts/src/mapping/convert';
 import type { FieldMap, Profile } from '../../scripts/src/mapping/profile';
 import { schema, tableByLogicalName, type ColumnDef } from '../../solution/src/schema';
 import { formatted, type Row } from './data';
@@ -30,56 +31,78 @@ export interface RecordDiffModel {
 }
 
 const normalise = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+const firstWord = (name: string) => (name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().match(/[a-z0-9]+/) ?? [''])[0]!;
 
-/** A dotted path in the snapshot; a top-level field whose name differs only in case or `_` also counts (raw payloads). */
-function resolvePath(snapshot: Record<string, unknown>, path: string): { found: boolean; value: unknown } {
-  if (path.startsWith('$') || path.includes('->')) return { found: false, value: undefined };
+/**
+ * The snapshot's field for one path segment. Snapshots hold the source's raw payload, whose
+ * names differ from the canonical ones the profile uses ("Matter Number" for `number`, "Open
+ * Date" for `openedOn`), so after the exact name: same name ignoring case and separators, then
+ * a name ending in the segment, then one sharing its first word. Only an unambiguous match counts,
+ * and the row shows which source field was used.
+ */
+function fieldFor(object: Record<string, unknown>, segment: string): string | undefined {
+  if (segment in object) return segment;
+  const keys = Object.keys(object);
+  const target = normalise(segment);
+  const unique = (found: string[]) => (found.length === 1 ? found[0] : undefined);
+  const word = firstWord(segment);
+  return (
+    unique(keys.filter((k) => normalise(k) === target)) ??
+    unique(keys.filter((k) => normalise(k).endsWith(target))) ??
+    (word.length >= 4 ? unique(keys.filter((k) => { const w = firstWord(k); return w.length >= 4 && (w.startsWith(word) || word.startsWith(w)); })) : undefined)
+  );
+}
+
+/** A dotted path in the snapshot, and the source field names it went through. */
+function resolvePath(snapshot: Record<string, unknown>, path: string): { found: boolean; value: unknown; via: string } {
+  if (path.startsWith('$')) return { found: false, value: undefined, via: path };
+  // `practiceAreaRef->name` reads another record; a raw payload usually names it inline ("Practice Area").
+  if (path.includes('->')) return resolvePath(snapshot, path.split('->')[0]!.replace(/Ref$/, ''));
   let current: unknown = snapshot;
+  const via: string[] = [];
   for (const segment of path.split('.')) {
-    if (current === null || typeof current !== 'object') return { found: false, value: undefined };
+    if (current === null || typeof current !== 'object') return { found: false, value: undefined, via: path };
     const object = current as Record<string, unknown>;
-    if (segment in object) current = object[segment];
-    else {
-      const alias = Object.keys(object).find((k) => normalise(k) === normalise(segment));
-      if (alias === undefined) return { found: false, value: undefined };
-      current = object[alias];
-    }
+    const field = fieldFor(object, segment);
+    if (field === undefined) return { found: false, value: undefined, via: path };
+    via.push(field);
+    current = object[field];
   }
-  return { found: true, value: current };
+  return { found: true, value: current, via: via.join('.') };
 }
 
 /** The value a field map takes from the snapshot (first alternative of `a|b` that is there; concatenation for arrays). */
-function sourceValue(snapshot: Record<string, unknown>, map: FieldMap): { found: boolean; value: unknown; path: string } {
-  if (map.value !== undefined) return { found: true, value: map.value, path: '(constant)' };
+function sourceValue(snapshot: Record<string, unknown>, map: FieldMap): { found: boolean; value: unknown; path: string; used: string[] } {
+  if (map.value !== undefined) return { found: true, value: map.value, path: '(constant)', used: [] };
   const paths = map.from === undefined ? [] : Array.isArray(map.from) ? map.from : [map.from];
   const parts: unknown[] = [];
+  const shown: string[] = [];
+  const used: string[] = [];
   let found = false;
   for (const path of paths) {
     const alternative = path.split('|').map((p) => resolvePath(snapshot, p)).find((r) => r.found);
+    shown.push(alternative?.via ?? path);
     if (!alternative) continue;
     found = true;
+    used.push(alternative.via.split('.')[0]!);
     if (alternative.value !== null && alternative.value !== undefined && alternative.value !== '') parts.push(alternative.value);
   }
   const joined = paths.length > 1 ? parts.map(String).join(map.separator ?? ' ') : parts[0];
   const value = joined === undefined || joined === '' ? (map.default ?? null) : joined;
-  return { found, value, path: paths.join(' + ') };
+  return { found, value, path: shown.join(' + '), used };
 }
 
-/** Source value → what the column stores: value map, then choice label/name → option value. */
+/** Source value → what the column stores: the profile's value map, then the engine's own converter for the column type. */
 function expectedValue(column: ColumnDef | undefined, map: FieldMap, value: unknown): unknown {
   let v = value;
   if (map.valueMap && v !== null && v !== undefined) {
     const key = Object.keys(map.valueMap).find((k) => k.toLowerCase() === String(v).toLowerCase());
     if (key !== undefined) v = map.valueMap[key];
   }
-  if (column?.type.kind === 'choice' && typeof v === 'string') {
-    const text = v.toLowerCase();
-    const choice = schema.choices.find((c) => c.name === (column.type as { choice: string }).choice);
-    const option = choice?.options.find((o) => o.label.toLowerCase() === text || o.name.toLowerCase() === text);
-    if (option) v = option.value;
-  }
-  if (map.truncate && column?.type.kind === 'string' && typeof v === 'string') v = v.slice(0, column.type.maxLength);
-  return v;
+  if (!column || isEmpty(v)) return v;
+  const converted = converterFor(column, schema.choices, map.truncate)(v);
+  // A value the engine would reject cannot match anything stored: compare it as it is.
+  return converted instanceof Rejection ? v : converted;
 }
 
 function display(value: unknown): string {
@@ -122,7 +145,7 @@ export function buildRecordDiff(table: string, snapshotJson: string | null | und
   for (const [name, map] of Object.entries(target?.columns ?? {})) {
     const column = def?.columns.find((c) => c.logicalName === name);
     const source = sourceValue(snapshot, map);
-    for (const path of source.path.split(' + ')) for (const p of path.split('|')) used.add(normalise(p.split('.')[0] ?? p));
+    for (const field of source.used) used.add(field);
     const actual = row[name];
     const shownTarget = formatted(row, name) ?? choiceLabel(column, actual) ?? display(actual);
     if (!source.found) {
@@ -135,7 +158,7 @@ export function buildRecordDiff(table: string, snapshotJson: string | null | und
   }
   // Everything else the source held, so a reviewer sees the whole record, mapped or not.
   for (const [field, value] of Object.entries(snapshot)) {
-    if (used.has(normalise(field)) || value === null || typeof value === 'object') continue;
+    if (used.has(field) || value === null || value === '' || typeof value === 'object') continue;
     rows.push({ key: `source:${field}`, label: field, sourcePath: field, source: display(value), target: '', status: 'sourceOnly' });
   }
   return { rows, differing: rows.filter((r) => r.status === 'differs').length, snapshotMissing: false };

@@ -3,6 +3,7 @@
  * JSON, see scripts/src/pipeline/run.ts) as per-entity progress, errors by rule and the diff summary.
  */
 import { Choices } from '../../solution/generated/names';
+import { schema } from '../../solution/src/schema';
 import type { Row } from './data';
 
 export interface EntityProgress {
@@ -54,3 +55,8 @@ const S = Choices.lex_runstatus;
 export const canApprove = (s: RunSummary) => s.mode === Choices.lex_runmode.Sample && (s.status === S.Completed || s.status === S.CompletedWithErrors);
 export const canRequestRollback = (s: RunSummary) =>
   s.mode !== Choices.lex_runmode.Rollback && s.status !== undefined && ([S.Completed, S.CompletedWithErrors, S.Failed, S.Approved] as number[]).includes(s.status);
+
+/** The run status as the schema labels it ("Completed With Errors"), for rows read without formatted values. */
+export function choiceLabel(choice: string, value: number | undefined): string {
+  return schema.choices.find((c) => c.name === choice)?.options.find((o) => o.value === value)?.label ?? '';
+}
