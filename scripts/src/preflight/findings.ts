@@ -58,3 +58,25 @@ export function formatFindingLocation(location: FindingLocation): string {
   if (location.url) parts.push(location.url);
   return parts.join(' · ');
 }
+
+export type FindingSink = (finding: Finding) => void;
+
+const SEVERITY_ORDER: Record<Severity, number> = { blocking: 0, warning: 1, info: 2 };
+
+/** Collects findings once per rule and record: the same dirt found twice (staging and mapping) is reported once. */
+export class FindingCollector {
+  private readonly seen = new Set<string>();
+  private readonly list: Finding[] = [];
+
+  readonly add: FindingSink = (finding) => {
+    const key = finding.sourceKey ? `${finding.rule}|${finding.sourceKey}` : `${finding.rule}|${finding.message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push(finding);
+  };
+
+  /** Blocking first, then warnings, then info; in the order found within each. */
+  sorted(): Finding[] {
+    return [...this.list].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  }
+}
