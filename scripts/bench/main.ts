@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchResult, BenchScenario } from './harness';
+import { writeBenchReport } from './report';
 
 async function loadScenarios(): Promise<BenchScenario[]> {
   const dir = path.join(__dirname, 'scenarios');
@@ -42,10 +43,12 @@ async function main(): Promise<void> {
   }
   const outDir = path.resolve(__dirname, '../../bench/results');
   mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, `${new Date().toISOString().slice(0, 10)}.json`);
+  // Quick and full runs of one day are kept apart: they measure different sizes.
+  const file = path.join(outDir, `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`);
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
   writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), quick, machine, results }, null, 2) + '\n');
-  if (!json) console.log(`\nResults written to ${path.relative(process.cwd(), file)}`);
+  const html = writeBenchReport(file);
+  if (!json) console.log(`\nResults written to ${path.relative(process.cwd(), file)} and ${path.relative(process.cwd(), html)}`);
 }
 
 void main();

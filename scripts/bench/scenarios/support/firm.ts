@@ -1,0 +1,60 @@
+/**
+ * A generated Clio CSV firm made ready to load, the way `lexbridge` does it: generate → extract
+ * into staging → map with the confirmed default profile. Bench scenarios share it, so every
+ * figure is measured on the same kind of data (every record type, in the generator's own mix).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runExtract } from '../../../src/cli/commands/extract';
+import { generate } from '../../../src/generate';
+import { defaultProfile } from '../../../src/mapping/default-profiles';
+import type { MappableRecord } from '../../../src/mapping/engine';
+import type { Profile } from '../../../src/mapping/profile';
+import { confirmProfile } from '../../../src/mapping/profile-lifecycle';
+import { mapFirm, type MappedFirm } from '../../../src/pipeline/from-staging';
+import { DEFAULT_USERS } from '../../../src/sandbox/server';
+import { StagingStore } from '../../../src/staging/store';
+
+/** Source records per generated matter (every type), measured on the generator at seed 1. */
+export const RECORDS_PER_MATTER = 32;
+
+export interface PreparedFirm {
+  dir: string;
+  profile: Profile;
+  firm: MappedFirm;
+  /** Source records in staging. */
+  records: number;
+  /** Wall time of each stage, ms. */
+  ms: { generate: number; extract: number; map: number };
+  dispose(): void;
+}
+
+const now = () => performance.now();
+
+export function benchProfile(): Profile {
+  const draft = defaultProfile('clio-csv');
+  const admin = DEFAULT_USERS[0]!.internalemailaddress;
+  return confirmProfile({ ...draft, owners: { ...draft.owners, fallbackOwnerEmail: admin } }, admin, new Date('2024-06-01T00:00:00Z'));
+}
+
+/** A firm of about `records` source records (matters = records ÷ RECORDS_PER_MATTER), 2 % dirt. */
+export async function prepareFirm(records: number, seed = 1): Promise<PreparedFirm> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lex-bench-'));
+  const matters = Math.max(1, Math.round(records / RECORDS_PER_MATTER));
+  let t = now();
+  await generate({ source: 'clio-csv', matters, seed, dirtRate: 0.02, out: path.join(dir, 'export') });
+  const generateMs = now() - t;
+  t = now();
+  await runExtract({ source: 'clio-csv', from: path.join(dir, 'export'), out: path.join(dir, 'staging') });
+  const extractMs = now() - t;
+  t = now();
+  const profile = benchProfile();
+  const staging = StagingStore.open(path.join(dir, 'staging'));
+  const systemUsers = DEFAULT_USERS.map((u) => ({ systemuserid: u.systemuserid, internalemailaddress: u.internalemailaddress, isdisabled: u.isdisabled }));
+  const firm = mapFirm({ profile, records: () => staging.records() as unknown as Iterable<MappableRecord>, systemUsers });
+  staging.close();
+  const mapMs = now() - t;
+  const total = Object.values(firm.extracted).reduce((n, c) => n + c, 0);
+  return { dir, profile, firm, records: total, ms: { generate: generateMs, extract: extractMs, map: mapMs }, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}

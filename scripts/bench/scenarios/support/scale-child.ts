@@ -1,0 +1,59 @@
+/**
+ * One size of the scale scenario, in its own process so its peak RSS is its own: generate a
+ * Clio CSV firm, extract it into staging, map it, plan it and load it into a file-backed sandbox
+ * with service protection off. Prints one JSON line: stage times and the process's peak RSS
+ * (VmHWM from /proc/self/status, which the kernel keeps; sampling could miss the peak).
+ *
+ *   npx tsx scripts/bench/scenarios/support/scale-child.ts <records>
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createHttpClient } from '../../../src/dataverse/http';
+import { staticTokenSource } from '../../../src/dataverse/http/auth';
+import { Journal, newRunId, runsRoot } from '../../../src/journal/journal';
+import { executePlan } from '../../../src/pipeline/load';
+import { buildPlan } from '../../../src/pipeline/plan';
+import { startSandbox } from '../../../src/sandbox/server';
+import { prepareFirm } from './firm';
+
+function peakRssMb(): number {
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  return hwm ? Number(hwm) / 1024 : process.memoryUsage().rss / 2 ** 20;
+}
+
+async function main(records: number): Promise<void> {
+  const prepared = await prepareFirm(records);
+  const sandbox = await startSandbox({ port: 0, limits: false, dataFile: path.join(prepared.dir, 'sandbox.db') });
+  const client = createHttpClient({ url: sandbox.apiUrl, auth: staticTokenSource('bench'), bulkSize: 1000 });
+  try {
+    let t = performance.now();
+    const plan = buildPlan(prepared.firm.ops, { batchSize: 1000 });
+    const planMs = performance.now() - t;
+    const journal = Journal.create(runsRoot(prepared.dir), {
+      runId: newRunId('full'),
+      mode: 'full',
+      source: 'clio',
+      environment: sandbox.apiUrl,
+      profileVersion: prepared.profile.version,
+      profileHash: prepared.profile.hash!,
+      planHash: null,
+      watermark: null,
+      parentRunId: null,
+    });
+    t = performance.now();
+    const loaded = await executePlan(plan, { client, journal });
+    const loadMs = performance.now() - t;
+    journal.close();
+    const rows = plan.steps.reduce((n, s) => n + s.ops.length, 0);
+    console.log(JSON.stringify({ records: prepared.records, rows, failedRows: loaded.failedOps, ms: { ...prepared.ms, plan: planMs, load: loadMs }, peakRssMb: peakRssMb() }));
+  } finally {
+    await client.close();
+    await sandbox.close();
+    prepared.dispose();
+  }
+}
+
+main(Number(process.argv[2])).catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
