@@ -195,3 +195,22 @@ describe('unmapped source fields', () => {
     expect(report.findings.some((f) => f.location.field === 'matter.number')).toBe(false);
   });
 });
+
+describe('users without an email in the source (Clio CSV exports users by name)', () => {
+  const { firm, records } = generatedFirmRecords('clio', 10, 0);
+  const nameless = records.map((r) => (r.type === 'user' ? { ...r, email: undefined } : r));
+  const user = firm.users[0]!;
+  const systemUsers = [
+    { systemuserid: 'aaaaaaaa-0000-4000-8000-000000000001', fullname: ` ${user.firstName}  ${user.lastName} `.toUpperCase(), internalemailaddress: 'someone@firm.example' },
+    { systemuserid: 'aaaaaaaa-0000-4000-8000-000000000002', fullname: `${firm.users[1]!.firstName} ${firm.users[1]!.lastName}`, internalemailaddress: 'a@firm.example' },
+    { systemuserid: 'aaaaaaaa-0000-4000-8000-000000000003', fullname: `${firm.users[1]!.firstName} ${firm.users[1]!.lastName}`, internalemailaddress: 'b@firm.example' },
+  ];
+
+  it('matches a unique full name, says so for a person to check, and never guesses between namesakes', () => {
+    const report = runPreflight({ source: 'clio-csv', profile: withFallback(firm, 'clio-csv'), records: nameless, environment: environmentFor(firm, { systemUsers }) });
+    expect(report.findings.filter((f) => f.rule === 'user-matched-by-name').map((f) => f.sourceKey)).toEqual([`clio:user:${user.id}`]);
+    const namesake = report.findings.find((f) => f.rule === 'user-unmatched' && f.sourceKey === `clio:user:${firm.users[1]!.id}`)!;
+    expect(namesake.message).toMatch(/no email in the source and no Dynamics user of the same name/);
+    expect(report.users.matched).toBe(1);
+  });
+});

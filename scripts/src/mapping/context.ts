@@ -31,11 +31,17 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+function normaliseName(name: string | null | undefined): string {
+  return (name ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
 export interface UserResolution {
-  /** Source user key → systemuserid (enabled users matched by email). */
+  /** Source user key → systemuserid (enabled users matched by email, or by name when the source has no email). */
   resolved: Map<string, string>;
   unmatched: MappableRecord[];
   disabled: { user: MappableRecord; systemUser: SystemUser }[];
+  /** Users the source gives no email for (Clio's CSV export), matched on a unique full name: to be checked by a person. */
+  byName: { user: MappableRecord; systemUser: SystemUser }[];
   fallbackOwnerId?: string;
   fallbackProblem?: string;
 }
@@ -43,13 +49,23 @@ export interface UserResolution {
 export function resolveUsers(sourceUsers: readonly MappableRecord[], systemUsers: readonly SystemUser[], fallbackOwnerEmail?: string): UserResolution {
   const byEmail = new Map<string, SystemUser>();
   for (const u of systemUsers) if (u.internalemailaddress) byEmail.set(normaliseEmail(u.internalemailaddress), u);
-  const result: UserResolution = { resolved: new Map(), unmatched: [], disabled: [] };
+  // Names only decide when one Dynamics user has it: two "Sam Lee"s match nobody.
+  const byName = new Map<string, SystemUser | null>();
+  for (const u of systemUsers) {
+    const name = normaliseName(u.fullname);
+    if (name) byName.set(name, byName.has(name) ? null : u);
+  }
+  const result: UserResolution = { resolved: new Map(), unmatched: [], disabled: [], byName: [] };
   for (const user of sourceUsers) {
-    const email = typeof user['email'] === 'string' ? normaliseEmail(user['email']) : undefined;
-    const match = email ? byEmail.get(email) : undefined;
+    const email = typeof user['email'] === 'string' && user['email'].includes('@') ? normaliseEmail(user['email']) : undefined;
+    const named = email ? undefined : byName.get(normaliseName(String(user['name'] ?? '')));
+    const match = email ? byEmail.get(email) : (named ?? undefined);
     if (!match) result.unmatched.push(user);
     else if (match.isdisabled) result.disabled.push({ user, systemUser: match });
-    else result.resolved.set(user.sourceKey, match.systemuserid);
+    else {
+      result.resolved.set(user.sourceKey, match.systemuserid);
+      if (!email) result.byName.push({ user, systemUser: match });
+    }
   }
   if (fallbackOwnerEmail) {
     const fallback = byEmail.get(normaliseEmail(fallbackOwnerEmail));
@@ -92,7 +108,7 @@ export function createContext(input: ContextInput): BuiltContext {
   const preExisting = input.preExisting ?? new Map<string, string>();
   const targets = new Map<string, { table: string; id: string; preExisting?: boolean }>();
   const customFields = new Map<string, CustomFieldEntry[]>();
-  let users: UserResolution = { resolved: new Map(), unmatched: [], disabled: [] };
+  let users: UserResolution = { resolved: new Map(), unmatched: [], disabled: [], byName: [] };
   const context: MappingContext = {
     record: (key) => kept.get(key),
     target: (key) => targets.get(key),

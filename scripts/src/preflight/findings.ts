@@ -29,6 +29,7 @@ export interface Finding {
 export const PREFLIGHT_RULES = {
   'user-unmatched': 'A source user has no Dynamics user with the same email',
   'user-disabled': 'A source user matches a disabled Dynamics user',
+  'user-matched-by-name': 'A source user without an email (Clio CSV) matched a Dynamics user by full name: check it',
   'fallback-owner': 'The fallback owner is missing, unknown or disabled while some owners need it',
   'custom-table-limit': 'Custom tables counted against the licence tier (15 on Sales Professional)',
   'missing-table': 'A table the profile writes does not exist in the environment',

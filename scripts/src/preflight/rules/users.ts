@@ -30,7 +30,17 @@ export function checkUsers(records: readonly MappableRecord[], profile: Profile,
         : 'Create or enable the user in Dynamics with the same email, or set "owners.fallbackOwnerEmail" in the profile to an enabled Dynamics user.',
     });
   };
-  for (const user of users.unmatched) userFinding('user-unmatched', user, 'has no Dynamics user with the same email');
+  for (const user of users.unmatched)
+    userFinding('user-unmatched', user, typeof user['email'] === 'string' && user['email'] ? 'has no Dynamics user with the same email' : 'has no email in the source and no Dynamics user of the same name');
+  for (const { user, systemUser } of users.byName)
+    add({
+      rule: 'user-matched-by-name',
+      severity: 'warning',
+      sourceKey: user.sourceKey,
+      location: { recordKey: user.sourceKey, field: 'name' },
+      message: `${String(user['name'])} has no email in the source; matched by name to the Dynamics user ${systemUser.fullname ?? systemUser.systemuserid} <${systemUser.internalemailaddress ?? ''}>`,
+      fix: 'Check it is the same person; if not, give the user an email in the source export (or create the right Dynamics user) and run pre-flight again.',
+    });
   for (const { user } of users.disabled) userFinding('user-disabled', user, 'matches a disabled Dynamics user');
   if (users.fallbackProblem || (!fallback && ownersNeedingFallback > 0))
     add({
