@@ -74,6 +74,14 @@ describe('Clio CSV quirks', () => {
     expect(matters.map((m) => m.key.id)).toEqual(['1', '2']);
   });
 
+  it('mixed-line-endings.csv (CRLF and LF rows, as after a hand edit): every row is its own record', async () => {
+    const line = (r: string[]) => csv([r]).replace(/\r\n$/, '');
+    const text = `${line(HEADER)}\r\n${line(ROW1)}\n${line(ROW2)}\r\n${line(['3', ...ROW2.slice(1)])}\n`;
+    const { matters, issues } = await readMatters(text);
+    expect(issues).toEqual([]);
+    expect(matters.map((m) => [m.key.id, m.origin?.line])).toEqual([['1', 2], ['2', 3], ['3', 4]]);
+  });
+
   it('truncated-inside-quotes.csv: the cut-off last row is reported, earlier rows kept', async () => {
     const text = csv([HEADER, ROW1]) + '2,00002-Kim,"Kim: Divorce and';
     const { matters, issues } = await readMatters(text);

@@ -1,7 +1,7 @@
 /**
  * Streams the rows of one CSV export file, whatever Excel or the exporting system did to it:
  * encoding (UTF-8 with or without BOM, UTF-16LE/BE with BOM, Windows-1252 when the first 64 KB
- * are not valid UTF-8), delimiter (`,` `;` or tab, from the header line), CRLF, quoted newlines.
+ * are not valid UTF-8), delimiter (`,` `;` or tab, from the header line), CRLF, LF or both mixed, quoted newlines.
  * Never reads the whole file: bytes are decoded and parsed as they stream.
  *
  * Rows that cannot be parsed (broken quoting, a file cut off inside a quoted value) become
@@ -103,6 +103,9 @@ export async function* readCsv(file: string, options: { encoding?: string } = {}
   let lastBadLine = -1;
   const parser = parse({
     delimiter,
+    // Auto-detection fixes the record delimiter from the first line; a hand-edited export mixes
+    // CRLF and LF rows, so accept both everywhere (CRLF first, so its CR is not kept in a value).
+    record_delimiter: ['\r\n', '\n'],
     bom: true,
     info: true,
     relax_column_count: true,
