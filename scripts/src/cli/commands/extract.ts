@@ -12,6 +12,7 @@ import { LexError, formatLocation } from '../../errors';
 import { createConnector } from '../../sources/registry';
 import { extractToStaging } from '../../staging/extract';
 import { StagingStore } from '../../staging/store';
+import { readProfileFile } from './map';
 
 export interface ExtractCommandOptions {
   source: string;
@@ -21,13 +22,16 @@ export interface ExtractCommandOptions {
   encoding?: string;
   dateOrder?: string;
   json?: boolean;
+  /** Mapping profile whose `csvColumns` override the Clio CSV column map. */
+  profile?: string;
 }
 
 export async function runExtract(options: ExtractCommandOptions) {
   if (options.since && Number.isNaN(Date.parse(options.since)))
     throw new LexError({ code: 'LEX_CLI_BAD_SINCE', message: `--since "${options.since}" is not a timestamp`, fix: 'Pass an ISO 8601 instant, e.g. --since 2025-06-01T00:00:00Z.' });
   const since = options.since ? new Date(options.since).toISOString() : undefined;
-  const connector = await createConnector(options.source, { from: options.from, encoding: options.encoding, config: { dateOrder: options.dateOrder } });
+  const csvColumns = options.profile ? readProfileFile(options.profile).csvColumns : undefined;
+  const connector = await createConnector(options.source, { from: options.from, encoding: options.encoding, config: { dateOrder: options.dateOrder }, ...(csvColumns ? { csvColumns } : {}) });
   const staging = StagingStore.open(options.out);
   const controller = new AbortController();
   const stop = () => controller.abort(new LexError({ code: 'LEX_EXTRACT_INTERRUPTED', message: 'extraction interrupted', fix: 'Run the same command again: it resumes from the last checkpoint.' }));
@@ -63,6 +67,7 @@ export function register(program: Command): void {
     .option('--since <timestamp>', 'delta: only records changed after this instant')
     .option('--encoding <name>', 'force the CSV text encoding (utf-8, utf-16le, windows-1252) instead of detecting it')
     .option('--date-order <MDY|DMY>', 'how CSV dates like 03/04/2024 read (default MDY)')
+    .option('--profile <file>', 'mapping profile whose csvColumns override the Clio CSV headers')
     .option('--json', 'print counts and issues as JSON')
     .action(async (options: ExtractCommandOptions) => {
       const summary = await runExtract(options);
