@@ -214,3 +214,11 @@ describe('users without an email in the source (Clio CSV exports users by name)'
     expect(report.users.matched).toBe(1);
   });
 });
+
+describe('profile and staging from different sources', () => {
+  it('warns when the profile was written for another source', () => {
+    const { firm, records } = generatedFirmRecords('clio', 5, 0);
+    const report = runPreflight({ source: 'actionstep', profile: withFallback(firm, 'actionstep'), records, environment: environmentFor(firm), stagingSource: 'clio-csv' });
+    expect(report.findings.find((f) => f.rule === 'profile-source')!.message).toBe('the profile is written for actionstep but staging holds clio-csv');
+  });
+});

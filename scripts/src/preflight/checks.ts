@@ -56,6 +56,8 @@ export interface PreflightInput {
   customTableLimit?: number;
   /** D365 user licences in the tenant (they grow the daily request pool). */
   licences?: number;
+  /** The source kind staging says it holds, to catch a profile written for another source. */
+  stagingSource?: string;
   solution?: SolutionSchema;
 }
 
@@ -86,6 +88,15 @@ export function runPreflight(input: PreflightInput): PreflightReport {
       location: { field: 'status' },
       message: `profile "${profile.name}" v${profile.version} is a draft: no record moves until a person confirms it`,
       fix: 'Review the map (proposals included), then `lexbridge map confirm <profile.json> --by <your email>`.',
+    });
+
+  if (input.stagingSource && input.stagingSource !== profile.source)
+    add({
+      rule: 'profile-source',
+      severity: 'warning',
+      location: { field: 'source' },
+      message: `the profile is written for ${profile.source} but staging holds ${input.stagingSource}`,
+      fix: `Use a profile for ${input.stagingSource}: \`lexbridge map --from <staging dir> --out profile.json\` starts from its default.`,
     });
 
   // Rows already in Dynamics: matched first, so every row mapped below knows its real id.

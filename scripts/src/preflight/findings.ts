@@ -42,6 +42,7 @@ export const PREFLIGHT_RULES = {
   'note-without-parent': 'Seed 002: notes will not import without a matter or contact',
   'map-error': 'Any other value the map cannot convert',
   'profile-draft': 'The profile is not confirmed yet',
+  'profile-source': 'The profile was written for another source than the one staging holds',
   'entitlement': 'Dataverse daily request entitlement against the rows to write',
   'pre-existing-match': 'A source contact matches a row already in Dynamics (email, else account name): it is updated, keeping its id',
   'pre-existing-ambiguous': 'Several existing rows share the email or name: no match, a new row',

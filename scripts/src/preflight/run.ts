@@ -30,8 +30,10 @@ export async function preflightFromStaging(options: PreflightOptions, resolveSou
   let records: MappableRecord[];
   let issues;
   let source: SourceKind;
+  let stagingSource: string | undefined;
   try {
-    source = options.profile?.source ?? options.source ?? resolveSource(staging.manifest().source);
+    stagingSource = staging.manifest().source;
+    source = options.profile?.source ?? options.source ?? resolveSource(stagingSource);
     records = [...staging.records()] as unknown as MappableRecord[];
     issues = staging.issues();
   } finally {
@@ -46,6 +48,7 @@ export async function preflightFromStaging(options: PreflightOptions, resolveSou
     records,
     stagingIssues: issues,
     environment,
+    ...(stagingSource ? { stagingSource } : {}),
     ...(options.customTableLimit !== undefined ? { customTableLimit: options.customTableLimit } : {}),
     ...(options.licences !== undefined ? { licences: options.licences } : {}),
   });
