@@ -83,3 +83,27 @@ describe('lexbridge preflight against the sandbox', () => {
     for (const p of profile.proposals) expect(p.reason).not.toBe('');
   });
 });
+
+describe('lexbridge preflight straight from a source export', () => {
+  it('extracts into a fresh staging directory first, then checks it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lexbridge-preflight-source-'));
+    const sandbox = await startSandbox({ port: 0 });
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const manifest = await generate({ source: 'perfectportal', matters: 15, seed: 5, dirtRate: 0.1, out: path.join(dir, 'export') });
+      const code = await preflightCommand(
+        { from: path.join(dir, 'export'), source: 'perfectportal', env: sandbox.apiUrl, json: true, out: path.join(dir, 'report'), config: path.join(repo, 'pac.config.json'), tier: 'professional', licences: '10' },
+        {},
+      );
+      expect(code).toBe(2); // the generated firm's users are not Dynamics users and no fallback is set
+      const { findings } = JSON.parse(String(log.mock.calls.at(-1)![0])) as { findings: { rule: string; sourceKey?: string }[] };
+      const found = new Set(findings.map((f) => `${f.rule}|${f.sourceKey}`));
+      expect(manifest.dirty.filter((d) => !found.has(`${d.rule}|${d.sourceKey}`))).toEqual([]);
+      expect(sandbox.requestLog().filter((r) => isWrite(r.method))).toEqual([]);
+    } finally {
+      log.mockRestore();
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,14 +1,18 @@
 /**
  * `lexbridge preflight --from <staging dir> --env <url|name> [--profile p.json] [--json] [--out dir]`:
- * read-only checks of staging, the profile and the environment before any record moves.
+ * read-only checks of staging, the profile and the environment before any record moves. With
+ * `--source`, `--from` may be the export or API itself (extracted into `<out>/staging` first).
  * Exit code 0 when nothing blocks, 2 when blocking findings remain.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadPacConfig, resolveEnvironment } from '../../../../solution/src/config';
 import { createHttpClient, tokenSourceFor } from '../../dataverse/http';
 import { preflightFromStaging, writePreflightReports } from '../../preflight/run';
 import { findingsJson } from '../../preflight/render';
+import { STAGING_FILE } from '../../staging/store';
+import { runExtract } from './extract';
 import { readProfileFile, sourceKind } from './map';
 
 export interface PreflightCliOptions {
@@ -23,13 +27,26 @@ export interface PreflightCliOptions {
   licences: string;
 }
 
+/**
+ * Staging to check: `--from` itself when it is a staging directory; otherwise, with `--source`,
+ * the export or API at `--from` extracted first into `<out>/staging` (resumable, reusable).
+ */
+async function stagingFor(options: PreflightCliOptions): Promise<string> {
+  if (existsSync(path.join(options.from, STAGING_FILE)) || !options.source) return options.from;
+  const dir = path.join(options.out, 'staging');
+  await runExtract({ source: options.source, from: options.from, out: dir, ...(options.profile ? { profile: options.profile } : {}) });
+  if (!options.json) console.log(`Extracted ${options.source} from ${options.from} into ${dir} (pass it as --from next time).`);
+  return dir;
+}
+
 export async function preflightCommand(options: PreflightCliOptions, env: Record<string, string | undefined> = process.env): Promise<number> {
+  const from = await stagingFor(options);
   const environment = resolveEnvironment(loadPacConfig(path.resolve(options.config)), options.env);
   const client = createHttpClient({ url: environment.url, auth: tokenSourceFor(environment, env), maxParallel: 2 });
   try {
     const report = await preflightFromStaging(
       {
-        from: options.from,
+        from,
         client,
         ...(options.profile ? { profile: readProfileFile(options.profile) } : {}),
         ...(options.source ? { source: sourceKind(options.source, '') } : {}),
@@ -57,10 +74,10 @@ export function register(program: Command): void {
   program
     .command('preflight')
     .description('Read-only checks before any record moves: users, custom-table ceiling, missing columns, unmapped values, data rules, file sizes, estimates and a complexity grade')
-    .requiredOption('--from <dir>', 'staging directory (from `lexbridge extract`)')
+    .requiredOption('--from <dir|url>', 'staging directory (from `lexbridge extract`), or with --source an export folder or API URL to extract first')
     .requiredOption('--env <url|name>', 'environment name from pac.config.json, or its URL (the sandbox: http://127.0.0.1:5555)')
     .option('--profile <file>', 'mapping profile to check (default: the source\'s default profile)')
-    .option('--source <kind>', 'source kind, when staging does not say')
+    .option('--source <kind>', 'source kind: extracts --from first when it is not a staging directory')
     .option('--json', 'print { blocking, findings } as JSON')
     .option('--out <dir>', 'where preflight.json, .csv and .html go', 'preflight')
     .option('--config <file>', 'solution and environment settings', 'pac.config.json')
