@@ -27,7 +27,7 @@ export interface EstimateInput {
   documents: number;
   /** Rows to write per target table. */
   rows: Record<string, number>;
-  /** Rows that also need a state change (one more request each). */
+  /** Rows that must leave their table's default state (one more request each). */
   stateChanges: number;
   /** Dynamics 365 user licences in the tenant (they grow the pool). */
   licences: number;
@@ -88,7 +88,7 @@ export function estimate(input: EstimateInput): Estimates {
       name: 'Dataverse requests (entitlement)',
       value: dataverseRequests,
       unit: 'requests',
-      formula: `${rowCount} rows (every row counts, bulk or not) + ${input.stateChanges} state changes + ${readBack} read-back pages (rows ÷ 5,000)`,
+      formula: `${rowCount} rows (every row counts, bulk or not) + ${input.stateChanges} state changes (rows not left in the default state) + ${readBack} read-back pages (rows ÷ 5,000)`,
     },
     dailyEntitlement: {
       name: 'Daily request pool for the migration identity',

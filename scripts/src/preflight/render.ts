@@ -62,7 +62,7 @@ ${estimates.map((x) => `<tr><td>${e(x.name)}</td><td>${e(x.value.toLocaleString(
 <h2>Records and rows</h2>
 <table><tr><th>Source records</th><th>Count</th></tr>${Object.entries(report.records).map(([k, v]) => `<tr><td>${e(k)}</td><td>${e(v)}</td></tr>`).join('')}</table>
 <table><tr><th>Dynamics rows</th><th>Count</th></tr>${Object.entries(report.rows).map(([k, v]) => `<tr><td>${e(k)}</td><td>${e(v)}</td></tr>`).join('')}</table>
-<p>Users: ${e(report.users.matched)} matched by email, ${e(report.users.unmatched)} unmatched, ${e(report.users.disabled)} disabled${report.users.fallbackOwner ? `; fallback owner ${e(report.users.fallbackOwner)}` : ''}.</p>
+<p>Users: ${e(report.users.matched)} matched (by email; by name where the source has no email), ${e(report.users.unmatched)} unmatched, ${e(report.users.disabled)} disabled${report.users.fallbackOwner ? `; fallback owner ${e(report.users.fallbackOwner)}` : ''}.</p>
 <h2>Findings by rule</h2>
 <table><tr><th>Rule</th><th>Severity</th><th>Count</th></tr>
 ${[...byRule].map(([rule, { severity, count }]) => `<tr><td>${e(rule)}</td><td class="sev-${e(severity)}">${e(severity)}</td><td>${e(count)}</td></tr>`).join('\n')}

@@ -3,6 +3,7 @@
  * what the map cannot do — unmapped status values and roles once per value (with how many
  * records), other data errors under the data rule they show (orphan, bad-date, …).
  */
+import { tableByLogicalName } from '../../../../solution/src/schema';
 import { setupOps } from '../../mapping/context';
 import { mapRecord, type MappableRecord, type MappingContext } from '../../mapping/engine';
 import type { Profile } from '../../mapping/profile';
@@ -34,7 +35,7 @@ export function checkMapping(records: readonly MappableRecord[], profile: Profil
     const { ops, errors } = mapRecord(record, profile, context);
     for (const op of ops) {
       rows[op.table] = (rows[op.table] ?? 0) + 1;
-      if (op.state) stateChanges++;
+      if (op.state && !isDefaultState(op.table, op.state)) stateChanges++;
     }
     for (const e of errors) {
       const location: FindingLocation = { recordKey: record.sourceKey, ...(e.location.field ? { field: e.location.field } : {}) };
@@ -71,6 +72,12 @@ export function checkMapping(records: readonly MappableRecord[], profile: Profil
     add({ ...finding, message: keys.size > 1 ? `${finding.message} (${keys.size} records, e.g. ${finding.sourceKey})` : finding.message });
 
   return { counts, rows, stateChanges };
+}
+
+/** A new row starts in its table's first state and status: reaching that takes no extra request. */
+function isDefaultState(table: string, state: { statecode: number; statuscode: number }): boolean {
+  const first = tableByLogicalName(table)?.states?.[0];
+  return !!first && first.value === state.statecode && first.statuses[0]?.value === state.statuscode;
 }
 
 function ruleOfMapError(record: MappableRecord, code: string, message: string, field: string | undefined): string {
