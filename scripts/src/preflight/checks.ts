@@ -49,7 +49,8 @@ export interface StagedIssueInput {
 export interface PreflightInput {
   source: SourceKind;
   profile: Profile;
-  records: readonly MappableRecord[];
+  /** The extracted records: an array, or a function that streams them afresh (pre-flight reads them several times). */
+  records: readonly MappableRecord[] | (() => Iterable<MappableRecord>);
   stagingIssues?: readonly StagedIssueInput[];
   environment: EnvironmentFacts;
   /** Custom tables the licence allows: 15 on Sales Professional, unlimited (Infinity) on Enterprise. */
@@ -76,7 +77,9 @@ export interface PreflightReport {
 }
 
 export function runPreflight(input: PreflightInput): PreflightReport {
-  const { profile, records, environment } = input;
+  const { profile, environment } = input;
+  const source = input.records;
+  const records = typeof source === 'function' ? source : () => source;
   const solution = input.solution ?? schema;
   const findings = new FindingCollector();
   const add = findings.add;
@@ -102,12 +105,12 @@ export function runPreflight(input: PreflightInput): PreflightReport {
   // Rows already in Dynamics: matched first, so every row mapped below knows its real id.
   let matches = new Map<string, string>();
   if (environment.existing) {
-    const probe = createContext({ profile, records, systemUsers: environment.systemUsers });
-    const found = matchExisting(records, profile, probe.context, environment.existing);
+    const probe = createContext({ profile, records: records(), systemUsers: environment.systemUsers });
+    const found = matchExisting(records(), profile, probe.context, environment.existing);
     matches = found.matches;
     found.findings.forEach(add);
   }
-  const built = createContext({ profile, records, systemUsers: environment.systemUsers, preExisting: matches });
+  const built = createContext({ profile, records: records(), systemUsers: environment.systemUsers, preExisting: matches });
 
   const owners = checkUsers(records, profile, built.users, add);
   const { counts, rows, stateChanges } = checkMapping(records, profile, built.context, add);

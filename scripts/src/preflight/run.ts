@@ -27,31 +27,26 @@ export interface PreflightOptions {
 
 export async function preflightFromStaging(options: PreflightOptions, resolveSource: (fromStaging: string | undefined) => SourceKind): Promise<PreflightReport> {
   const staging = openStaging(options.from);
-  let records: MappableRecord[];
-  let issues;
-  let source: SourceKind;
-  let stagingSource: string | undefined;
   try {
-    stagingSource = staging.manifest().source;
-    source = options.profile?.source ?? options.source ?? resolveSource(stagingSource);
-    records = [...staging.records()] as unknown as MappableRecord[];
-    issues = staging.issues();
+    const stagingSource = staging.manifest().source;
+    const source = options.profile?.source ?? options.source ?? resolveSource(stagingSource);
+    const profile = options.profile ?? defaultProfile(source);
+    const tables = new Set([...requiredColumns(profile).keys(), ...setupOps(profile).map((o) => o.table)]);
+    const environment = await readEnvironment(options.client, [...tables]);
+    return runPreflight({
+      source,
+      profile,
+      // Streamed from SQLite on each pass, so a large firm is never held in memory whole.
+      records: () => staging.records() as Iterable<unknown> as Iterable<MappableRecord>,
+      stagingIssues: staging.issues(),
+      environment,
+      ...(stagingSource ? { stagingSource } : {}),
+      ...(options.customTableLimit !== undefined ? { customTableLimit: options.customTableLimit } : {}),
+      ...(options.licences !== undefined ? { licences: options.licences } : {}),
+    });
   } finally {
     staging.close();
   }
-  const profile = options.profile ?? defaultProfile(source);
-  const tables = new Set([...requiredColumns(profile).keys(), ...setupOps(profile).map((o) => o.table)]);
-  const environment = await readEnvironment(options.client, [...tables]);
-  return runPreflight({
-    source,
-    profile,
-    records,
-    stagingIssues: issues,
-    environment,
-    ...(stagingSource ? { stagingSource } : {}),
-    ...(options.customTableLimit !== undefined ? { customTableLimit: options.customTableLimit } : {}),
-    ...(options.licences !== undefined ? { licences: options.licences } : {}),
-  });
 }
 
 export function writePreflightReports(dir: string, report: PreflightReport, now: Date = new Date()): string[] {

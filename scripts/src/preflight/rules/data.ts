@@ -7,12 +7,13 @@ import type { MappableRecord } from '../../mapping/engine';
 import { checkRecord, duplicateKeyOf, referencesOf, type CanonicalRecord } from '../../model';
 import type { FindingSink } from '../findings';
 
-export function checkData(records: readonly MappableRecord[], maxUploadFileSize: number, add: FindingSink): void {
+export function checkData(records: () => Iterable<MappableRecord>, maxUploadFileSize: number, add: FindingSink): void {
   // Data rules: the model's quality rules and seed 002's import rules, record by record.
-  const keys = new Set(records.map((r) => r.sourceKey));
+  const keys = new Set<string>();
+  for (const r of records()) keys.add(r.sourceKey);
   const firstOfDuplicate = new Map<string, string>();
   const limit = maxUploadFileSize;
-  for (const record of records) {
+  for (const record of records()) {
     const canonical = record as unknown as CanonicalRecord;
     for (const q of safe(() => checkRecord(canonical), [])) {
       if (q.rule === 'oversized-document') continue; // judged against this environment's limit below

@@ -9,9 +9,9 @@ import type { Profile } from '../../mapping/profile';
 import { fieldsFromRecords, proposeField } from '../../mapping/proposer';
 import type { FindingSink } from '../findings';
 
-export function checkFields(records: readonly MappableRecord[], profile: Profile, solution: SolutionSchema, add: FindingSink): { explicit: number; total: number } {
+export function checkFields(records: () => Iterable<MappableRecord>, profile: Profile, solution: SolutionSchema, add: FindingSink): { explicit: number; total: number } {
   // Canonical fields the profile never reads: they reach Dynamics only inside the snapshot.
-  for (const [type, fields] of unreadFields(profile, records))
+  for (const [type, fields] of unreadFields(profile, records()))
     for (const [field, count] of fields)
       add({
         rule: 'unmapped-field',
@@ -22,7 +22,7 @@ export function checkFields(records: readonly MappableRecord[], profile: Profile
       });
 
   // Custom fields: where each lands.
-  const fields = fieldsFromRecords(records);
+  const fields = fieldsFromRecords(records());
   let explicit = 0;
   for (const field of fields) {
     const placed = profile.customFields[`${field.entity}.${field.name}`];
@@ -49,7 +49,7 @@ export function checkFields(records: readonly MappableRecord[], profile: Profile
 const OWN_FIELDS = new Set(['type', 'key', 'sourceKey', 'updatedAt', 'raw', 'sourceUrl', 'origin']);
 
 /** Per record type: fields with values that no path of the profile reads, with how many records have them. */
-export function unreadFields(profile: Profile, records: readonly MappableRecord[]): Map<string, Map<string, number>> {
+export function unreadFields(profile: Profile, records: Iterable<MappableRecord>): Map<string, Map<string, number>> {
   const read = new Map<string, Set<string>>();
   for (const [type, { targets }] of Object.entries(profile.entities)) {
     const fields = new Set<string>();

@@ -17,7 +17,7 @@ export interface MappedCounts {
   stateChanges: number;
 }
 
-export function checkMapping(records: readonly MappableRecord[], profile: Profile, context: MappingContext, add: FindingSink): MappedCounts {
+export function checkMapping(records: () => Iterable<MappableRecord>, profile: Profile, context: MappingContext, add: FindingSink): MappedCounts {
   // Map every record: what it becomes, and what the map cannot do.
   const rows: Record<string, number> = {};
   const counts: Record<string, number> = {};
@@ -30,7 +30,7 @@ export function checkMapping(records: readonly MappableRecord[], profile: Profil
     else aggregated.set(key, { finding, records: new Set([finding.sourceKey!]) });
   };
   for (const op of setupOps(profile)) rows[op.table] = (rows[op.table] ?? 0) + 1;
-  for (const record of records) {
+  for (const record of records()) {
     counts[record.type] = (counts[record.type] ?? 0) + 1;
     const { ops, errors } = mapRecord(record, profile, context);
     for (const op of ops) {

@@ -10,9 +10,9 @@ import type { FindingSink } from '../findings';
 
 const USER_REF = /^[a-z]+:user:/;
 
-export function checkUsers(records: readonly MappableRecord[], profile: Profile, users: UserResolution, add: FindingSink): { fallbackOwner?: string } {
+export function checkUsers(records: () => Iterable<MappableRecord>, profile: Profile, users: UserResolution, add: FindingSink): { fallbackOwner?: string } {
   const ownedBy = new Map<string, number>();
-  for (const r of records) for (const { ref } of referencesOf(r as unknown as CanonicalRecord)) if (USER_REF.test(ref)) ownedBy.set(ref, (ownedBy.get(ref) ?? 0) + 1);
+  for (const r of records()) for (const { ref } of referencesOf(r as unknown as CanonicalRecord)) if (USER_REF.test(ref)) ownedBy.set(ref, (ownedBy.get(ref) ?? 0) + 1);
   const fallback = profile.owners.fallbackOwnerEmail;
   const fallbackOk = users.fallbackOwnerId !== undefined;
   let ownersNeedingFallback = 0;
