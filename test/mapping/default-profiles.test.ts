@@ -123,6 +123,12 @@ describe.each([
     expect(closedUpdates.every((o) => o.state?.statecode === 1)).toBe(true);
   });
 
+  it('keeps when the source created each record (lex_originalcreatedon, sent as overriddencreatedon on create)', () => {
+    const dated = m.ops.filter((o) => o.columns['lex_originalcreatedon'] !== undefined);
+    expect(dated.length).toBeGreaterThan(0);
+    expect(dated.every((o) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(String(o.columns['lex_originalcreatedon'])))).toBe(true);
+  });
+
   it('User / attorney → resolved to SystemUser by email (owner), never created', () => {
     expect(m.rows('systemuser')).toBe(0);
     expect(m.skipped.has('user')).toBe(true);

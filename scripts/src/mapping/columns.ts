@@ -12,6 +12,7 @@ export const PROVENANCE = {
   sourceId: matter.lex_sourceid,
   sourceUrl: matter.lex_sourceurl,
   snapshot: matter.lex_sourcesnapshot,
+  originalCreatedOn: matter.lex_originalcreatedon,
 } as const;
 
 /** Custom fields without a column of their own, as JSON (on lex_matter). */

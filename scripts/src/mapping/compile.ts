@@ -41,11 +41,15 @@ export interface CompiledTarget {
   provenance: boolean;
   sourceSystem: Converter | undefined;
   snapshotMax: number;
+  /** Converter of lex_originalcreatedon, when the table has it. */
+  createdOn: Converter | undefined;
 }
 
 export interface CompiledProfile {
   profile: Profile;
   entities: Map<string, CompiledTarget[]>;
+  /** Where the source's creation time is (`originalCreatedOn`). */
+  createdOn?: Getter;
   projections?: { field: Getter; byArea: Map<string, readonly string[]>; fallback: readonly string[] };
   roles: Map<string, string>;
 }
@@ -113,6 +117,11 @@ function compileDirect(path: string): Getter {
       return (r) => r.raw;
     case '$item':
       return (_r, item) => item;
+  }
+  if (path.startsWith('$raw.')) {
+    // A field of the source payload as received; its name may hold spaces (CSV headers).
+    const parts = path.slice(5).split('.');
+    return (r) => walk(r.raw, parts);
   }
   if (path.startsWith('$item.')) {
     const parts = path.slice(6).split('.');
@@ -213,6 +222,7 @@ export function compileProfile(profile: Profile, solution: SolutionSchema = defa
         const provenance = spec.provenance ?? table.provenance;
         const sourceSystemColumn = findColumn(table, PROVENANCE.sourceSystem);
         const snapshot = findColumn(table, PROVENANCE.snapshot);
+        const createdOnColumn = findColumn(table, PROVENANCE.originalCreatedOn);
         return {
           spec,
           table,
@@ -227,6 +237,7 @@ export function compileProfile(profile: Profile, solution: SolutionSchema = defa
           provenance,
           sourceSystem: sourceSystemColumn ? converterFor(sourceSystemColumn, solution.choices) : undefined,
           snapshotMax: snapshot && snapshot.type.kind === 'memo' ? snapshot.type.maxLength : 0,
+          createdOn: createdOnColumn ? converterFor(createdOnColumn, solution.choices) : undefined,
         };
       }),
     );
@@ -236,6 +247,7 @@ export function compileProfile(profile: Profile, solution: SolutionSchema = defa
   return {
     profile,
     entities,
+    ...(profile.originalCreatedOn ? { createdOn: compilePath(profile.originalCreatedOn) } : {}),
     roles,
     ...(strategy
       ? {

@@ -478,8 +478,9 @@ function withMatterType(input: ProfileInput): ProfileInput {
 }
 
 export const defaultProfiles: Record<SourceKind, ProfileInput> = {
-  'clio-api': profile('clio-api', 'Clio (API v4) → Dynamics 365 Sales', clioStatuses),
+  'clio-api': profile('clio-api', 'Clio (API v4) → Dynamics 365 Sales', clioStatuses, { originalCreatedOn: 'createdAt|$raw.created_at' }),
   'clio-csv': profile('clio-csv', 'Clio (CSV export) → Dynamics 365 Sales', clioStatuses, {
+    originalCreatedOn: 'createdAt|$raw.Created At',
     // The headers of Clio's "Excel ready CSV" export are not published (reference/notes/sources.md §2.1);
     // a firm whose export differs overrides the reader's column names here.
     csvColumns: {},
@@ -493,7 +494,7 @@ export const defaultProfiles: Record<SourceKind, ProfileInput> = {
     Closed: { choice: 'Closed', states: MATTER_CLOSED_WON },
     'Written Off': { choice: 'Closed', states: MATTER_CLOSED_LOST },
     Archived: { choice: 'Archived', states: MATTER_CLOSED_WON },
-  })),
+  }, { originalCreatedOn: 'createdAt|$raw.createdTimestamp' })),
   perfectportal: profile('perfectportal', 'Perfect Portal → Dynamics 365 Sales', {
     Active: { choice: 'Open', states: MATTER_OPEN },
     Open: { choice: 'Open', states: MATTER_OPEN },
@@ -503,6 +504,7 @@ export const defaultProfiles: Record<SourceKind, ProfileInput> = {
     Closed: { choice: 'Closed', states: MATTER_CLOSED_WON },
     Pending: { choice: 'Pending', states: MATTER_OPEN },
   }, {
+    originalCreatedOn: 'createdAt|$raw.createdAt|$raw.openedDate',
     // Seed 004: Perfect Portal matters are pipeline work (quotes that become matters): Opportunity first.
     matterStrategy: { entity: 'matter', practiceAreaField: 'practiceAreaRef->name', byPracticeArea: {}, default: ['opportunity'] },
   }),

@@ -10,7 +10,7 @@
 import { LexError } from '../errors';
 import { CUSTOM_FIELDS_JSON, PROVENANCE } from './columns';
 import { compiledProfile, SOURCE_SYSTEM_LABEL, type CompiledLookup, type CompiledProfile, type CompiledTarget } from './compile';
-import { isEmpty, Rejection } from './convert';
+import { isEmpty, Rejection, type Converter } from './convert';
 import type { FieldMap, Profile } from './profile';
 import { rowId, type ColumnValue, type LookupValue, type TargetOp } from './target-op';
 
@@ -248,6 +248,7 @@ function buildOp(
   if (t.customFields) addCustomFields(t, record, context, columns, errors);
   if (failed) return undefined;
   if (t.provenance) addProvenance(t, record, item === undefined ? record.sourceKey : targetKey, item === undefined, columns);
+  if (t.createdOn && c.createdOn && item === undefined) addCreatedOn(t.createdOn, c.createdOn(record, undefined, context), record, c.profile.originalCreatedOn!, columns, errors);
 
   let ownerId: string | undefined;
   if (t.owner) {
@@ -353,6 +354,15 @@ function addCustomFields(t: CompiledTarget, record: MappableRecord, context: Map
 }
 
 let lastSnapshot: { record: MappableRecord | undefined; json: string } = { record: undefined, json: '' };
+
+/** The source's creation time: the loader also sends it as overriddencreatedon when it creates the row. */
+function addCreatedOn(convert: Converter, value: unknown, record: MappableRecord, field: string, columns: Record<string, ColumnValue>, errors: LexError[]): void {
+  if (isEmpty(value)) return;
+  const v = convert(value);
+  if (v instanceof Rejection)
+    errors.push(dataError(v.code, record, field, `${PROVENANCE.originalCreatedOn}: ${v.reason}`, 'Correct the creation date in the source, or point "originalCreatedOn" in the profile at another field; the row keeps the migration date.'));
+  else columns[PROVENANCE.originalCreatedOn] = v;
+}
 
 /** Rows from array items (bill lines) carry their own target key as source key: it must be unique per table. */
 function addProvenance(t: CompiledTarget, record: MappableRecord, sourceKey: string, snapshot: boolean, columns: Record<string, ColumnValue>): void {

@@ -16,7 +16,7 @@ const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
  * Where a value comes from: a dotted path into the canonical record (`client.name`), or one of
  * the record's own facts: `$sourceKey`, `$sourceId`, `$updatedAt`, `$raw` (the raw payload as JSON).
  */
-const path = z.string().min(1).describe('Dotted path into the canonical record, or $sourceKey, $sourceId, $updatedAt, $raw');
+const path = z.string().min(1).describe('Dotted path into the canonical record, or $sourceKey, $sourceId, $updatedAt, $raw, $raw.<source field>');
 
 export const fieldMapSchema = z
   .object({
@@ -138,6 +138,8 @@ export const profileSchema = z
       .strict()
       .default({ match: 'email' }),
     matterStrategy: matterStrategySchema.optional(),
+    /** When the source created the record: lex_originalcreatedon, and overriddencreatedon on create (history kept). */
+    originalCreatedOn: path.optional(),
     /** Matters without a client bind to this account (seed 002: "assigned to an unknown client"). */
     fallbackClient: z.object({ name: z.string() }).strict().optional(),
     /** Record types that give no row of their own, and why (users are resolved, custom field values fold into their parent). */
