@@ -37,7 +37,10 @@ export interface MapFirmInput {
   dirty?: ReadonlySet<string>;
   /** Delta: only records this says changed; the others are skipped as unchanged. */
   changed?: (sourceKey: string) => boolean;
+  /** Target key → id of a row already in Dynamics (`readPreExisting`): updated, not duplicated. */
   preExisting?: ReadonlyMap<string, string>;
+  /** Source rows extraction could not turn into records (`StagingStore.lostRecords`): extracted, and failed. */
+  lost?: Iterable<{ sourceKey: string; code: string; message: string; fix: string }>;
 }
 
 export const entityOfKey = (sourceKey: string) => sourceKey.split(':')[1] ?? sourceKey;
@@ -45,6 +48,12 @@ export const entityOfKey = (sourceKey: string) => sourceKey.split(':')[1] ?? sou
 export function mapFirm(input: MapFirmInput): MappedFirm {
   const built = createContext({ profile: input.profile, records: input.records(), systemUsers: input.systemUsers, ...(input.preExisting ? { preExisting: input.preExisting } : {}) });
   const out: MappedFirm = { ops: setupOps(input.profile), extracted: {}, skips: [], failures: [], candidates: [], workflows: [] };
+  // Lost at extraction: the source held them, so they count as extracted, and as failed with the issue's reason.
+  for (const row of input.lost ?? []) {
+    const entity = entityOfKey(row.sourceKey);
+    out.extracted[entity] = (out.extracted[entity] ?? 0) + 1;
+    out.failures.push({ sourceKey: row.sourceKey, code: row.code, message: `Not extracted: ${row.message}. Fix: ${row.fix}` });
+  }
   for (const record of input.records()) {
     const entity = entityOfKey(record.sourceKey);
     out.extracted[entity] = (out.extracted[entity] ?? 0) + 1;

@@ -23,7 +23,7 @@
 import type { LexError } from '../errors';
 import type { CanonicalRecord, CustomFieldDefinitionRecord, DocumentRecord, UserRecord } from '../model/records';
 import type { DirtRule } from '../model/quality';
-import type { SourceSystem } from '../model/keys';
+import type { RecordType, SourceSystem } from '../model/keys';
 
 /** The source kinds the CLI knows (`--source`). */
 export const SOURCE_KINDS = ['clio-api', 'clio-csv', 'actionstep', 'perfectportal'] as const;
@@ -79,8 +79,20 @@ export interface ReadOptions {
 export type ReadMessage =
   | { kind: 'record'; record: CanonicalRecord }
   | { kind: 'checkpoint'; checkpoint: Checkpoint }
-  /** `rule` when the issue is one of the data-quality rules the generator labels. */
-  | { kind: 'issue'; error: LexError; rule?: DirtRule; raw?: unknown };
+  /**
+   * `rule` when the issue is one of the data-quality rules the generator labels. `lost` when the
+   * issue keeps a source row out of staging (unreadable, unidentifiable, not a valid record): the
+   * row's key (`lostRowKey` when it has no id), so record accounting counts it as failed.
+   */
+  | { kind: 'issue'; error: LexError; rule?: DirtRule; raw?: unknown; lost?: string };
+
+/**
+ * Key of a source row that never became a record and has no id to name it: the record type it
+ * would have been, and where it is (`clio:matter:Matters.csv#L12`). Its entity is still the type.
+ */
+export function lostRowKey(system: SourceSystem, type: RecordType, file: string, line: number): string {
+  return `${system}:${type}:${file}#L${line}`;
+}
 
 export interface SourceConnector {
   readonly declaration: SourceDeclaration;

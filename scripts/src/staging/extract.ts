@@ -58,13 +58,15 @@ export async function extractToStaging(connector: SourceConnector, staging: Stag
       }
       if (message.kind === 'issue') {
         stats.issues++;
-        issues.push(toStagedIssue(entity.name, message.error, message.rule, message.raw));
+        issues.push({ ...toStagedIssue(entity.name, message.error, message.rule, message.raw), ...(message.lost ? { lost: message.lost } : {}) });
         continue;
       }
       const record = parseRecord(message.record);
       if (record instanceof LexError) {
         stats.issues++;
-        issues.push(toStagedIssue(entity.name, record, undefined, message.record.raw));
+        // Not a valid record: it is not staged, so the run must count it as failed.
+        const key = (message.record as { sourceKey?: unknown }).sourceKey;
+        issues.push({ ...toStagedIssue(entity.name, record, undefined, message.record.raw), ...(typeof key === 'string' ? { lost: key } : {}) });
         continue;
       }
       for (const finding of checkRecord(record)) {

@@ -31,6 +31,16 @@ export interface StagedIssue {
   fix: string;
   location: LexError['location'];
   raw?: unknown;
+  /** Key of the source row this issue kept out of staging (a failed record in the run's accounting). */
+  lost?: string;
+}
+
+/** A source row that never became a record, with the issue that says why. */
+export interface LostRecord {
+  sourceKey: string;
+  code: string;
+  message: string;
+  fix: string;
 }
 
 export interface RunInfo {
@@ -62,7 +72,7 @@ CREATE TABLE IF NOT EXISTS refs (
 CREATE INDEX IF NOT EXISTS refs_target ON refs(target);
 CREATE TABLE IF NOT EXISTS issues (
   issue_key TEXT PRIMARY KEY, run_id INTEGER NOT NULL, entity TEXT NOT NULL, source_key TEXT, rule TEXT,
-  code TEXT NOT NULL, message TEXT NOT NULL, fix TEXT NOT NULL, location TEXT NOT NULL, raw TEXT, seq INTEGER NOT NULL);
+  code TEXT NOT NULL, message TEXT NOT NULL, fix TEXT NOT NULL, location TEXT NOT NULL, raw TEXT, seq INTEGER NOT NULL, lost_key TEXT);
 CREATE TABLE IF NOT EXISTS checkpoints (
   run_id INTEGER NOT NULL, entity TEXT NOT NULL, checkpoint TEXT, completed INTEGER NOT NULL DEFAULT 0,
   updated_at TEXT NOT NULL, PRIMARY KEY (run_id, entity));
@@ -81,6 +91,8 @@ export class StagingStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    // Stores staged before lost rows were recorded gain the column (their lost rows stay unknown).
+    if (!(this.db.prepare("SELECT 1 FROM pragma_table_info('issues') WHERE name = 'lost_key'").get())) this.db.exec('ALTER TABLE issues ADD COLUMN lost_key TEXT');
     this.seq = (this.db.prepare('SELECT MAX(m) AS m FROM (SELECT MAX(seq) AS m FROM records UNION ALL SELECT MAX(seq) FROM issues)').get() as { m: number | null }).m ?? 0;
     this.statements = {
       hashOf: this.db.prepare<[string], { content_hash: string }>('SELECT content_hash FROM records WHERE source_key = ?'),
@@ -95,9 +107,9 @@ export class StagingStore {
       deleteRefs: this.db.prepare('DELETE FROM refs WHERE source_key = ?'),
       insertRef: this.db.prepare('INSERT OR IGNORE INTO refs (source_key, field, target) VALUES (?, ?, ?)'),
       insertIssue: this.db.prepare(
-        `INSERT INTO issues (issue_key, run_id, entity, source_key, rule, code, message, fix, location, raw, seq)
-         VALUES (@issueKey, @runId, @entity, @sourceKey, @rule, @code, @message, @fix, @location, @raw, @seq)
-         ON CONFLICT(issue_key) DO UPDATE SET run_id = excluded.run_id, message = excluded.message`,
+        `INSERT INTO issues (issue_key, run_id, entity, source_key, rule, code, message, fix, location, raw, seq, lost_key)
+         VALUES (@issueKey, @runId, @entity, @sourceKey, @rule, @code, @message, @fix, @location, @raw, @seq, @lostKey)
+         ON CONFLICT(issue_key) DO UPDATE SET run_id = excluded.run_id, message = excluded.message, lost_key = excluded.lost_key`,
       ),
       putCheckpoint: this.db.prepare(
         `INSERT INTO checkpoints (run_id, entity, checkpoint, completed, updated_at) VALUES (?, ?, ?, 0, ?)
@@ -203,6 +215,7 @@ export class StagingStore {
       location: JSON.stringify(where),
       raw: issue.raw === undefined ? null : JSON.stringify(issue.raw),
       seq: ++this.seq,
+      lostKey: issue.lost ?? null,
     });
   }
 
@@ -272,7 +285,25 @@ export class StagingStore {
       fix: r.fix,
       location: JSON.parse(r.location) as LexError['location'],
       raw: r.raw === null ? undefined : (JSON.parse(r.raw) as unknown),
+      ...(r.lost_key ? { lost: r.lost_key } : {}),
     }));
+  }
+
+  /**
+   * Source rows that never became records (unreadable, unidentifiable, invalid), one per key, in
+   * the order they were met. A row a later extraction did stage (the export was fixed) is not lost.
+   */
+  lostRecords(): LostRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT i.lost_key, i.code, i.message, i.fix FROM issues i
+         WHERE i.lost_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM records r WHERE r.source_key = i.lost_key)
+         ORDER BY i.seq`,
+      )
+      .all() as { lost_key: string; code: string; message: string; fix: string }[];
+    const byKey = new Map<string, LostRecord>();
+    for (const r of rows) if (!byKey.has(r.lost_key)) byKey.set(r.lost_key, { sourceKey: r.lost_key, code: r.code, message: r.message, fix: r.fix });
+    return [...byKey.values()];
   }
 
   /** Records of one entity in extraction order, canonical record with its raw payload put back. */
@@ -340,6 +371,7 @@ interface IssueRow {
   fix: string;
   location: string;
   raw: string | null;
+  lost_key: string | null;
 }
 
 function toRun(row: RunRow): RunInfo {

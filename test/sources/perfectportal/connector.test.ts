@@ -109,6 +109,9 @@ describe('Perfect Portal export package', () => {
     ]);
     expect(issues[1]!.location.field).toBe('status');
     expect(messages.filter((m) => m.kind === 'record')).toHaveLength(manifest.counts.milestones! - 2);
+    // Both lines are milestones the run must count as failed: by position, and by id when it is known.
+    const lost = messages.flatMap((m) => (m.kind === 'issue' ? [m.lost] : []));
+    expect(lost).toEqual(['perfectportal:milestone:milestones.jsonl#L2', `perfectportal:milestone:${JSON.parse(lines[2]!).id}`]);
   });
 
   it('a folder without manifest.json is not a package', async () => {

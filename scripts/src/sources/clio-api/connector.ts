@@ -154,7 +154,7 @@ export class ClioApiConnector implements SourceConnector {
     for (const issue of mapped.issues) yield { kind: 'issue', error: issue.error, rule: issue.rule };
     for (const input of mapped.records) {
       const record = parseRecord(input);
-      if (record instanceof LexError) yield { kind: 'issue', error: record, raw: input.raw };
+      if (record instanceof LexError) yield { kind: 'issue', error: record, raw: input.raw, lost: input.sourceKey };
       else yield { kind: 'record', record };
     }
   }

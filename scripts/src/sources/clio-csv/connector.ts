@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LexError } from '../../errors';
 import { ENTITY_OF_TYPE, recordBase, sourceKeyOf, type CanonicalRecordInput, type EntityName, type RecordType, type CustomFieldDefinitionRecord, type DirtRule, type UserRecord } from '../../model';
-import type { ConnectorOptions, DiscoverResult, ReadMessage, ReadOptions, SourceConnector, SourceDeclaration } from '../contract';
+import { lostRowKey, type ConnectorOptions, type DiscoverResult, type ReadMessage, type ReadOptions, type SourceConnector, type SourceDeclaration } from '../contract';
 import { CLIO_CSV_FILES, headerOf, slugOf, type ClioCsvFileKey, type CsvFileSpec } from './columns';
 import { readCsv } from './read-csv';
 import { DERIVED_AT, practiceAreaFromName, toRecords, userFromName, userNamesIn } from './records';
@@ -67,6 +67,12 @@ export function createClioCsvConnector(options: ConnectorOptions): SourceConnect
       error: new LexError({ code, message, fix, location }),
       rule,
     });
+    /** A row that cannot become a record: reported, and counted as a failed record of the file's type. */
+    const lostRow = (message: string, fix: string, location: LexError['location'] & { file: string; line: number }): ReadMessage => ({
+      kind: 'issue',
+      error: new LexError({ code: 'LEX_SOURCE_CSV_BAD_ROW', message, fix, location }),
+      lost: lostRowKey('clio', TYPE_OF_ENTITY[spec.entity], location.file, location.line),
+    });
     if (!file) {
       yield issue('LEX_SOURCE_CSV_MISSING_FILE', `the export has no "${spec.file}"`, `Export "${spec.file.replace('.csv', '')}" as Excel ready CSV into ${dir} (Clio: Settings → Data Exports), or ignore this if the firm has none.`, { file: spec.file });
       return;
@@ -92,7 +98,7 @@ export function createClioCsvConnector(options: ConnectorOptions): SourceConnect
 
     for await (const item of readCsv(file, { encoding: options.encoding })) {
       if (item.kind === 'bad') {
-        yield issue('LEX_SOURCE_CSV_BAD_ROW', `${item.fromLine === item.toLine ? `line ${item.fromLine}` : `lines ${item.fromLine}–${item.toLine}`} could not be read: ${item.reason}`, 'Fix the quoting in the file (a " inside a value must be doubled) or re-export it; the other rows are read.', { file: fileName, line: item.fromLine });
+        yield lostRow(`${item.fromLine === item.toLine ? `line ${item.fromLine}` : `lines ${item.fromLine}–${item.toLine}`} could not be read: ${item.reason}`, 'Fix the quoting in the file (a " inside a value must be doubled) or re-export it; the other rows are read.', { file: fileName, line: item.fromLine });
         continue;
       }
       if (item.kind === 'header') {
@@ -136,7 +142,7 @@ export function createClioCsvConnector(options: ConnectorOptions): SourceConnect
       const values = item.values;
       if (values.every((v) => !v.trim())) continue;
       if (values.length !== headerCount) {
-        yield issue('LEX_SOURCE_CSV_BAD_ROW', `line has ${values.length} fields, the header has ${headerCount}; the row is skipped`, 'The row is cut short or has a stray delimiter: re-export the file or fix that line.', { file: fileName, line: item.line });
+        yield lostRow(`line has ${values.length} fields, the header has ${headerCount}; the row is skipped`, 'The row is cut short or has a stray delimiter: re-export the file or fix that line.', { file: fileName, line: item.line });
         if (rows % CHECKPOINT_EVERY === 0) yield { kind: 'checkpoint', checkpoint: { file: spec.file, rows } };
         continue;
       }
@@ -146,7 +152,7 @@ export function createClioCsvConnector(options: ConnectorOptions): SourceConnect
       values.forEach((v, i) => (raw[fileHeaders[i] || `column ${i + 1}`] = v));
       const id = cells.get('id')?.trim();
       if (!id) {
-        yield issue('LEX_SOURCE_CSV_BAD_ROW', `row has no value in "${headerNames.get('id')}"; it cannot be identified and is skipped`, 'Re-export the file; every exported row has an id.', { file: fileName, line: item.line, field: headerNames.get('id') });
+        yield lostRow(`row has no value in "${headerNames.get('id')}"; it cannot be identified and is skipped`, 'Re-export the file; every exported row has an id.', { file: fileName, line: item.line, field: headerNames.get('id') });
         continue;
       }
       const row = new Row(fileName, item.line, cells, headerNames, sourceKeyOf('clio', TYPE_OF_ENTITY[spec.entity], id), dateOrder);

@@ -11,9 +11,9 @@ import type { Readable } from 'node:stream';
 import { Readable as NodeReadable } from 'node:stream';
 import type { z } from 'zod';
 import { LexError } from '../../errors';
-import { recordBase, sourceKeyOf, type CanonicalRecordInput, type CustomFieldDefinitionRecord, type DocumentRecord, type UserRecord } from '../../model';
+import { recordBase, sourceKeyOf, type CanonicalRecordInput, type RecordType, type CustomFieldDefinitionRecord, type DocumentRecord, type UserRecord } from '../../model';
 import { slugOf } from '../clio-csv/columns';
-import type { ConnectorOptions, DiscoverResult, ReadMessage, ReadOptions, SourceConnector, SourceDeclaration } from '../contract';
+import { lostRowKey, type ConnectorOptions, type DiscoverResult, type ReadMessage, type ReadOptions, type SourceConnector, type SourceDeclaration } from '../contract';
 import {
   PP_FILES,
   ppAttachmentSchema,
@@ -97,7 +97,7 @@ export async function createPerfectPortalConnector(options: ConnectorOptions): P
       try {
         json = JSON.parse(text);
       } catch (cause) {
-        yield issue('LEX_SOURCE_PP_BAD_LINE', `line is not JSON: ${(cause as Error).message}`, 'Each line of a .jsonl file must be one complete JSON object; fix or re-export that line.', { file, line }, cause);
+        yield issue('LEX_SOURCE_PP_BAD_LINE', `line is not JSON: ${(cause as Error).message}`, 'Each line of a .jsonl file must be one complete JSON object; fix or re-export that line.', { file, line }, cause, lostRowKey('perfectportal', TYPE_OF_FILE[key], file, line));
         continue;
       }
       for (const message of toMessages(key, json, origin, seen, since)) yield message;
@@ -114,7 +114,9 @@ export async function createPerfectPortalConnector(options: ConnectorOptions): P
       if (parsed.success) return parsed.data;
       const first = parsed.error.issues[0];
       const idValue = json && typeof json === 'object' && 'id' in json ? String((json as { id: unknown }).id) : undefined;
-      badLine = issue('LEX_SOURCE_PP_BAD_RECORD', `record does not fit the export format: ${first?.path.join('.') || '(root)'}: ${first?.message}`, 'Correct the value in the export (format in docs/sources.md); the record is left out until then.', { ...origin, field: first?.path.join('.'), recordKey: idValue });
+      const type = TYPE_OF_FILE[key];
+      const lost = idValue ? sourceKeyOf('perfectportal', type, key === 'matterUpdates' ? `update-${idValue}` : idValue) : lostRowKey('perfectportal', type, origin.file, origin.line);
+      badLine = issue('LEX_SOURCE_PP_BAD_RECORD', `record does not fit the export format: ${first?.path.join('.') || '(root)'}: ${first?.message}`, 'Correct the value in the export (format in docs/sources.md); the record is left out until then.', { ...origin, field: first?.path.join('.'), recordKey: idValue }, undefined, lost);
       return undefined;
     };
     let badLine: ReadMessage | undefined;
@@ -286,8 +288,20 @@ async function fetchStream(url: string): Promise<Readable> {
   return NodeReadable.fromWeb(response.body as never);
 }
 
-function issue(code: string, message: string, fix: string, location: LexError['location'], cause?: unknown): ReadMessage {
-  return { kind: 'issue', error: new LexError({ code, message, fix, location, cause }) };
+/** The record type each file's lines become (what a line that cannot be read counts as). */
+const TYPE_OF_FILE: Record<PpFileKey, RecordType> = {
+  users: 'user',
+  parties: 'contact',
+  matters: 'matter',
+  matterParties: 'participant',
+  milestones: 'milestone',
+  attachments: 'document',
+  notes: 'note',
+  matterUpdates: 'note',
+};
+
+function issue(code: string, message: string, fix: string, location: LexError['location'], cause?: unknown, lost?: string): ReadMessage {
+  return { kind: 'issue', error: new LexError({ code, message, fix, location, cause }), ...(lost ? { lost } : {}) };
 }
 
 function fieldTypeOf(value: string | number | boolean): CustomFieldDefinitionRecord['fieldType'] {
