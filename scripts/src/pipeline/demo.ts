@@ -9,14 +9,11 @@ import path from 'node:path';
 import { runExtract } from '../cli/commands/extract';
 import { createHttpClient } from '../dataverse/http';
 import { staticTokenSource } from '../dataverse/http/auth';
-import type { SystemUser } from '../mapping/context';
 import { defaultProfile } from '../mapping/default-profiles';
-import type { MappableRecord } from '../mapping/engine';
 import { confirmProfile } from '../mapping/profile-lifecycle';
 import { preflightFromStaging } from '../preflight/run';
-import { openStaging } from '../preflight/staging-input';
 import { DEFAULT_USERS, startSandbox } from '../sandbox/server';
-import { mapFirm } from './from-staging';
+import { readStagedFirm } from './read-firm';
 import { approveRun, startRun, verifyRun, type RunOutcome } from './run';
 
 export interface DemoMigrationOptions {
@@ -51,16 +48,9 @@ export async function demoMigration(options: DemoMigrationOptions): Promise<Demo
     const preflight = await preflightFromStaging({ from: staging, client, profile }, () => 'clio-csv');
     log(`Pre-flight: grade ${preflight.grade.overall}, ${preflight.blocking} blocking, ${preflight.findings.length} findings`);
 
-    const users: SystemUser[] = [];
-    for await (const page of client.query('systemuser', { select: ['systemuserid', 'internalemailaddress', 'isdisabled'] })) users.push(...(page as unknown as SystemUser[]));
-    const store = openStaging(staging);
-    let firm;
-    try {
-      const dirty = new Set(store.issues().map((i) => i.sourceKey).filter((k): k is string => !!k));
-      firm = mapFirm({ profile, records: () => store.records() as unknown as Iterable<MappableRecord>, systemUsers: users, dirty });
-    } finally {
-      store.close();
-    }
+    // Rows the environment already holds (matched in pre-flight) are updated, not duplicated.
+    const { firm, preExisting } = await readStagedFirm({ from: staging, client, profile });
+    if (preExisting.size) log(`Pre-existing rows matched: ${preExisting.size} (updated in place, restored by rollback)`);
     const base = { cwd: options.root, source: 'clio', environment: sandbox.apiUrl, client, ops: firm.ops, extracted: firm.extracted, skips: firm.skips, failures: firm.failures, workflows: firm.workflows, profile: { version: profile.version, hash: profile.hash! } };
     const sample = await startRun({ ...base, mode: 'sample', sample: { size: options.sampleSize ?? 50, candidates: firm.candidates } });
     log(`Sample ${sample.runId}: ${sample.diffs} differences (report: ${path.relative(options.root, sample.report)})`);

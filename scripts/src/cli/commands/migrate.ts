@@ -12,14 +12,12 @@ import { loadPacConfig, resolveEnvironment } from '../../../../solution/src/conf
 import { createHttpClient, tokenSourceFor, type HttpDataverseClient } from '../../dataverse/http';
 import { LexError } from '../../errors';
 import { Journal, runsRoot, type RunMeta } from '../../journal/journal';
-import type { SystemUser } from '../../mapping/context';
-import type { MappableRecord } from '../../mapping/engine';
 import type { Profile } from '../../mapping/profile';
-import { changedSince, mapFirm, type MappedFirm } from '../../pipeline/from-staging';
+import type { MappedFirm } from '../../pipeline/from-staging';
 import type { LoadProgress } from '../../pipeline/load';
 import { buildPlan, renderPlan } from '../../pipeline/plan';
 import { approveRun, rollbackRun, startRun, verifyRun, type RunOutcome } from '../../pipeline/run';
-import { openStaging } from '../../preflight/staging-input';
+import { readStagedFirm } from '../../pipeline/read-firm';
 import { readProfileFile } from './map';
 
 export const EXIT = { ok: 0, error: 1, incomplete: 2, stopped: 130 } as const;
@@ -52,25 +50,9 @@ function confirmedProfile(file: string): Profile & { hash: string } {
   return profile as Profile & { hash: string };
 }
 
-async function systemUsers(client: HttpDataverseClient): Promise<SystemUser[]> {
-  const users: SystemUser[] = [];
-  for await (const page of client.query('systemuser', { select: ['systemuserid', 'internalemailaddress', 'isdisabled', 'fullname'] })) users.push(...(page as unknown as SystemUser[]));
-  return users;
-}
-
-/** Staging through the profile, with the changed-since filter for deltas. */
+/** Staging through the profile (pre-existing rows matched, lost rows counted), with the changed-since filter for deltas. */
 async function mapStaging(options: FromStaging, client: HttpDataverseClient, profile: Profile, since?: string): Promise<{ firm: MappedFirm; source: string; watermark: string | undefined }> {
-  const staging = openStaging(options.from);
-  try {
-    const manifest = staging.manifest();
-    const dirty = new Set(staging.issues().map((i) => i.sourceKey).filter((k): k is string => !!k));
-    const changed = since ? changedSince((key) => staging.versions(key), since) : undefined;
-    const firm = mapFirm({ profile, records: () => staging.records() as unknown as Iterable<MappableRecord>, systemUsers: await systemUsers(client), dirty, ...(changed ? { changed } : {}) });
-    const last = manifest.runs[manifest.runs.length - 1];
-    return { firm, source: manifest.source ?? profile.source, watermark: last ? (last.finishedAt ?? last.startedAt) : undefined };
-  } finally {
-    staging.close();
-  }
+  return readStagedFirm({ from: options.from, client, profile, ...(since ? { since } : {}) });
 }
 
 function progressBar(json: boolean | undefined): { onProgress?: (p: LoadProgress) => void; stop: () => void } {
@@ -111,16 +93,20 @@ function print(outcome: RunOutcome, json: boolean | undefined): void {
   process.exitCode = outcome.status === 'running' ? EXIT.stopped : outcome.status === 'failed' || failed || outcome.diffs > 0 ? EXIT.incomplete : EXIT.ok;
 }
 
-async function migrate(mode: 'sample' | 'full' | 'delta', options: FromStaging & { size?: string; resume?: string; since?: string; lawFirmId?: string }): Promise<void> {
+export type MigrateOptions = FromStaging & { size?: string; resume?: string; since?: string; lawFirmId?: string; signal?: AbortSignal; onProgress?: (p: LoadProgress) => void };
+
+/**
+ * `lexbridge sample|run|delta` as a plain function (the command adds Ctrl-C, a progress bar and
+ * printing): maps staging through the confirmed profile and starts or resumes the run.
+ */
+export async function migrateFromStaging(mode: 'sample' | 'full' | 'delta', options: MigrateOptions): Promise<RunOutcome> {
   const cwd = options.cwd ?? process.cwd();
   const profile = confirmedProfile(options.profile);
   const { client, url } = connect(options);
-  const { signal, release } = interruptible();
-  const progress = progressBar(options.json);
   try {
     const since = mode === 'delta' ? sinceTimestamp(cwd, options.since) : undefined;
     const { firm, source, watermark } = await mapStaging(options, client, profile, since);
-    const outcome = await startRun({
+    return await startRun({
       cwd,
       mode,
       source,
@@ -132,20 +118,29 @@ async function migrate(mode: 'sample' | 'full' | 'delta', options: FromStaging &
       failures: firm.failures,
       workflows: firm.workflows,
       profile: { version: profile.version, hash: profile.hash },
-      signal,
+      ...(options.signal ? { signal: options.signal } : {}),
       ...(watermark ? { watermark } : {}),
       ...(options.resume ? { resumeRunId: options.resume } : {}),
       ...(options.batchSize ? { batchSize: Number(options.batchSize) } : {}),
       ...(options.lawFirmId ? { lawFirmId: options.lawFirmId } : {}),
       ...(mode === 'sample' ? { sample: { size: Number(options.size ?? 200), candidates: firm.candidates } } : {}),
-      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
+  } finally {
+    await client.close();
+  }
+}
+
+async function migrate(mode: 'sample' | 'full' | 'delta', options: MigrateOptions): Promise<void> {
+  const { signal, release } = interruptible();
+  const progress = progressBar(options.json);
+  try {
+    const outcome = await migrateFromStaging(mode, { ...options, signal, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
     progress.stop();
     print(outcome, options.json);
   } finally {
     progress.stop();
     release();
-    await client.close();
   }
 }
 
