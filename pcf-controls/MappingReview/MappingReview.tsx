@@ -35,6 +35,8 @@ const useStyles = makeStyles({
   header: { display: 'flex', alignItems: 'center', columnGap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   actions: { display: 'flex', columnGap: tokens.spacingHorizontalS },
   samples: { color: tokens.colorNeutralForeground3 },
+  // Fluent's Dropdown asks for 250px; inside a table cell it takes the cell's width instead.
+  dropdown: { minWidth: '0', width: '100%' },
 });
 
 /** Up to three values per top-level source field, from migrated rows' snapshots. */
@@ -157,6 +159,7 @@ export function MappingReview({ recordId, profileJson, data, user, label, now = 
                   <TableCell>{`${p.entity}.${p.field}`}</TableCell>
                   <TableCell>
                     <Dropdown
+                      className={styles.dropdown}
                       aria-label={label('TargetFor', key)}
                       value={`${p.table}.${column}`}
                       selectedOptions={[column]}

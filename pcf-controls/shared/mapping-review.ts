@@ -47,6 +47,8 @@ export function mapRows(profile: Profile): MapRow[] {
   return rows;
 }
 
+const JSON_COLUMNS = new Set(['lex_customfields', 'lex_sourcesnapshot']);
+
 export const proposalKey = (p: Proposal) => `${p.entity}.${p.field}`;
 
 /** Record types the profile gives no row of their own, and why. */
@@ -60,7 +62,9 @@ export function applyDecisions(profile: Profile, decisions: ReadonlyMap<string, 
     const remaining: Proposal[] = [];
     for (const p of draft.proposals) {
       const decision = decisions.get(proposalKey(p)) ?? { kind: 'pending' };
-      if (decision.kind === 'accepted') customFields[proposalKey(p)] = { table: p.table, column: decision.column };
+      // The JSON column (and the snapshot) are where unlisted fields go anyway: no explicit column entry.
+      if (decision.kind === 'accepted' && !JSON_COLUMNS.has(decision.column)) customFields[proposalKey(p)] = { table: p.table, column: decision.column };
+      else if (decision.kind === 'accepted') customFields[proposalKey(p)] = { json: true };
       else if (decision.kind === 'rejected') customFields[proposalKey(p)] = { json: true };
       else remaining.push(p);
     }

@@ -36,9 +36,11 @@ function parse(value: unknown): unknown {
 const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 export function readRunSummary(row: Row): RunSummary {
-  const counts = (parse(row['lex_counts']) ?? {}) as Record<string, Record<string, unknown>>;
-  const entities = Object.entries(counts).map(([entity, c]) => {
-    const e = { entity, extracted: count(c['extracted']), loaded: count(c['loaded']), skipped: count(c['skipped']), failed: count(c['failed']) };
+  // The engine writes the run report's accounting: one `{ entity, extracted, loaded, skipped, failed, holds }` per entity.
+  const counts = parse(row['lex_counts']);
+  const entries = Array.isArray(counts) ? (counts as Record<string, unknown>[]) : [];
+  const entities = entries.map((c) => {
+    const e = { entity: String(c['entity'] ?? ''), extracted: count(c['extracted']), loaded: count(c['loaded']), skipped: count(c['skipped']), failed: count(c['failed']) };
     return { ...e, balanced: e.extracted === e.loaded + e.skipped + e.failed };
   });
   const summary = (parse(row['lex_summary']) ?? {}) as { errors?: { code?: unknown; count?: unknown }[]; diff?: Record<string, unknown> | null };

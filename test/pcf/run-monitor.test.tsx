@@ -18,7 +18,11 @@ const sampleRun = (status: number = Choices.lex_runstatus.Completed) => ({
   lex_runkey: 'sample-20261123-1',
   lex_mode: Choices.lex_runmode.Sample,
   lex_runstatus: status,
-  lex_counts: JSON.stringify({ matter: { extracted: 10, loaded: 8, skipped: 1, failed: 1 }, contact: { extracted: 5, loaded: 5, skipped: 0, failed: 0 } }),
+  // As the engine writes it: the run report's accounting (scripts/src/pipeline/run.ts recordRunRow).
+  lex_counts: JSON.stringify([
+    { entity: 'contact', extracted: 5, loaded: 5, skipped: 0, failed: 0, holds: true },
+    { entity: 'matter', extracted: 10, loaded: 8, skipped: 1, failed: 1, holds: true },
+  ]),
   lex_summary: JSON.stringify({ operations: { failed: 1 }, diff: { records: 13, matching: 11, differing: 2, missing: 0, worstFields: [] }, errors: [{ code: 'LEX_MAP_REQUIRED', count: 1 }] }),
 });
 
@@ -40,7 +44,7 @@ describe('RunMonitor', () => {
   });
 
   it('flags counts that do not add up', async () => {
-    setup(reviewer, { ...sampleRun(), lex_counts: JSON.stringify({ matter: { extracted: 10, loaded: 8, skipped: 0, failed: 0 } }) });
+    setup(reviewer, { ...sampleRun(), lex_counts: JSON.stringify([{ entity: 'matter', extracted: 10, loaded: 8, skipped: 0, failed: 0, holds: false }]) });
     expect(await screen.findByText('Does not add up')).toBeTruthy();
   });
 

@@ -13,6 +13,7 @@ import { register as registerDiscover } from './commands/discover';
 import { register as registerFixtureServer } from './commands/fixture-server';
 import { register as registerSandbox } from './commands/sandbox';
 import { register as registerMigrate } from './commands/migrate';
+import { register as registerReview } from './commands/review';
 
 const program = new Command('lexbridge')
   .description('Move a law firm from Clio, Actionstep or Perfect Portal into Dynamics 365 Sales, inside your own tenant.')
@@ -29,6 +30,7 @@ const registrations: ((program: Command) => void)[] = [
   registerMap,
   registerPreflight,
   registerMigrate,
+  registerReview,
   registerDemo,
 ];
 
