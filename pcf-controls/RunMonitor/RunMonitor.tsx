@@ -3,7 +3,7 @@
  * progress and record accounting, errors by rule, the diff summary. Approve and Request rollback
  * are rendered for Migration Admins only (the server's role privileges still decide the write).
  * A rollback is requested here and carried out by the CLI from the run journal
- * (docs/decisions/004-rollback-requested-from-dynamics.md).
+ * (docs/decisions/005-rollback-requested-from-dynamics.md).
  */
 import * as React from 'react';
 import {
