@@ -6,7 +6,7 @@
  */
 import { sameValue } from '../../scripts/src/pipeline/verify';
 import { converterFor, isEmpty, Rejection } from '../../scripts/src/mapping/convert';
-import type { FieldMap, Profile } from '../../scripts/src/mapping/profile';
+import type { FieldMap, Profile, TargetMap } from '../../scripts/src/mapping/profile';
 import { schema, tableByLogicalName, type ColumnDef } from '../../solution/src/schema';
 import { formatted, type Row } from './data';
 
@@ -33,11 +33,15 @@ export interface RecordDiffModel {
 const normalise = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 const firstWord = (name: string) => (name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().match(/[a-z0-9]+/) ?? [''])[0]!;
 
+/** Raw payload names have separators ("Open Date", "open_date"); canonical ones are camelCase and match exactly. */
+const RAW_NAME = /[\s_-]/;
+const sharesStem = (a: string, b: string) => a.length >= 4 && (a.startsWith(b) || b.startsWith(a));
+
 /**
  * The snapshot's field for one path segment. Snapshots hold the source's raw payload, whose
  * names differ from the canonical ones the profile uses ("Matter Number" for `number`, "Open
  * Date" for `openedOn`), so after the exact name: same name ignoring case and separators, then
- * a name ending in the segment, then one sharing its first word. Only an unambiguous match counts,
+ * a name ending in the segment, then a raw name sharing its first word. Only an unambiguous match counts,
  * and the row shows which source field was used.
  */
 function fieldFor(object: Record<string, unknown>, segment: string): string | undefined {
@@ -49,7 +53,7 @@ function fieldFor(object: Record<string, unknown>, segment: string): string | un
   return (
     unique(keys.filter((k) => normalise(k) === target)) ??
     unique(keys.filter((k) => normalise(k).endsWith(target))) ??
-    (word.length >= 4 ? unique(keys.filter((k) => { const w = firstWord(k); return w.length >= 4 && (w.startsWith(word) || word.startsWith(w)); })) : undefined)
+    (word.length >= 4 ? unique(keys.filter((k) => RAW_NAME.test(k) && sharesStem(firstWord(k), word))) : undefined)
   );
 }
 
@@ -117,12 +121,19 @@ function choiceLabel(column: ColumnDef | undefined, value: unknown): string | un
 }
 
 /** The profile target that writes rows of `table` from a whole record (not bill lines). */
-export function targetFor(profile: Profile, table: string): { entity: string; columns: Record<string, FieldMap> } | undefined {
+export function targetFor(profile: Profile, table: string): { entity: string; columns: Record<string, FieldMap>; status?: TargetMap['status'] } | undefined {
   for (const [entity, { targets }] of Object.entries(profile.entities)) {
     const target = targets.find((t) => t.table === table && !t.each);
-    if (target) return { entity, columns: target.columns };
+    if (target) return { entity, columns: target.columns, ...(target.status ? { status: target.status } : {}) };
   }
   return undefined;
+}
+
+/** The status column as the profile's status map sets it ("Closed" → Closed), as a field map the comparison understands. */
+function statusFieldMap(profile: Profile, status: NonNullable<TargetMap['status']>): FieldMap {
+  const valueMap: Record<string, string> = {};
+  for (const [source, value] of Object.entries(profile.statusMaps[status.map] ?? {})) if (value.choice !== undefined) valueMap[source] = value.choice;
+  return { from: status.from, valueMap };
 }
 
 export function parseSnapshot(json: string | null | undefined): Record<string, unknown> | undefined {
@@ -142,7 +153,9 @@ export function buildRecordDiff(table: string, snapshotJson: string | null | und
   const target = profile ? targetFor(profile, table) : undefined;
   const rows: DiffRow[] = [];
   const used = new Set<string>();
-  for (const [name, map] of Object.entries(target?.columns ?? {})) {
+  const maps: [string, FieldMap][] = Object.entries(target?.columns ?? {});
+  if (profile && target?.status?.column) maps.push([target.status.column, statusFieldMap(profile, target.status)]);
+  for (const [name, map] of maps) {
     const column = def?.columns.find((c) => c.logicalName === name);
     const source = sourceValue(snapshot, map);
     for (const field of source.used) used.add(field);

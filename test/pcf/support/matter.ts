@@ -37,6 +37,7 @@ export function matterRow(overrides: Row = {}): Row {
     lex_description: 'Smith v Jones (edited in Dynamics)',
     lex_opendate: '2024-03-01',
     lex_billingmethod: Choices.lex_billingmethod.Hourly,
+    lex_status: Choices.lex_matterstatus.Open,
     lex_estimatedvalue: 1500.5,
     lex_sourcekey: 'clio:matter:123',
     lex_sourcesystem: Choices.lex_sourcesystem.Clio,
