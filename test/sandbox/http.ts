@@ -1,5 +1,5 @@
 /** Plain fetch against a started sandbox, the way any Web API client talks to Dataverse. */
-import type { RunningSandbox } from '../../scripts/src/sandbox/server';
+import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../scripts/src/sandbox/server';
 
 export interface Reply {
   status: number;
@@ -43,3 +43,19 @@ export function api(sandbox: RunningSandbox, token = 'test-token') {
 
 /** The id at the end of an `OData-EntityId` header. */
 export const idFrom = (reply: Reply) => /\(([0-9a-f-]{36})\)$/.exec(reply.headers.get('odata-entityid') ?? '')?.[1];
+
+/**
+ * `startSandbox` for sandboxes opened inside a test: each is closed after the test even when an
+ * assertion failed first, so a failing test cannot leave a server running.
+ */
+export function sandboxPerTest(): (options?: SandboxOptions) => Promise<RunningSandbox> {
+  const open: RunningSandbox[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  return async (options) => {
+    const sandbox = await startSandbox(options);
+    open.push(sandbox);
+    return sandbox;
+  };
+}

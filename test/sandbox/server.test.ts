@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startSandbox, type RunningSandbox } from '../../scripts/src/sandbox/server';
-import { api } from './http';
+import type { RunningSandbox } from '../../scripts/src/sandbox/server';
+import { api, sandboxPerTest } from './http';
+
+const start = sandboxPerTest();
 
 describe('startSandbox', () => {
   it('binds 127.0.0.1 on the port asked for (0 = any) and logs each request', async () => {
-    const sandbox = await startSandbox({ limits: false });
+    const sandbox = await start({ limits: false });
     expect(sandbox.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sandbox.apiUrl).toBe(`${sandbox.baseUrl}/api/data/v9.2/`);
     const http = api(sandbox);
@@ -20,7 +22,7 @@ describe('startSandbox', () => {
   });
 
   it('requires a bearer token, and exactly the configured one when requireToken is set (401 with the error shape)', async () => {
-    const sandbox = await startSandbox({ limits: false, requireToken: 'sandbox-secret' });
+    const sandbox = await start({ limits: false, requireToken: 'sandbox-secret' });
     const missing = await fetch(`${sandbox.apiUrl}WhoAmI`);
     expect(missing.status).toBe(401);
     expect((await missing.json()).error.code).toMatch(/^0x/);
@@ -36,7 +38,7 @@ describe('startSandbox', () => {
       { systemuserid: '11111111-1111-4111-8111-111111111111', firstname: 'Only', lastname: 'User', internalemailaddress: 'only@firm.test' },
       { systemuserid: '22222222-2222-4222-8222-222222222222', firstname: 'Gone', lastname: 'User', internalemailaddress: 'gone@firm.test', isdisabled: true },
     ];
-    const sandbox = await startSandbox({ limits: false, users });
+    const sandbox = await start({ limits: false, users });
     const http = api(sandbox);
     const reply = await http.get('systemusers?$select=internalemailaddress,isdisabled,fullname&$orderby=internalemailaddress');
     expect(reply.json.value.map((u: { internalemailaddress: string; isdisabled: boolean }) => [u.internalemailaddress, u.isdisabled])).toEqual([
@@ -51,11 +53,11 @@ describe('startSandbox', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lex-sandbox-'));
     const dataFile = path.join(dir, 'sandbox.db');
     try {
-      const first = await startSandbox({ dataFile, limits: false });
-      await api(first).patch("accounts(lex_sourcekey='persist:1')", { name: 'Persisted' });
+      const first = await start({ dataFile, limits: false });
+      await api(first).patch("accounts(lex_sourcekey='persist-1')", { name: 'Persisted' });
       await first.close();
-      const second = await startSandbox({ dataFile, limits: false });
-      expect((await api(second).get("accounts(lex_sourcekey='persist:1')")).json.name).toBe('Persisted');
+      const second = await start({ dataFile, limits: false });
+      expect((await api(second).get("accounts(lex_sourcekey='persist-1')")).json.name).toBe('Persisted');
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -65,10 +67,9 @@ describe('startSandbox', () => {
 
 describe('service protection', () => {
   let sandbox: RunningSandbox;
-  afterEach(() => sandbox.close());
 
   it('answers 429 0x80072322 with Retry-After once the request count is exceeded, per user', async () => {
-    sandbox = await startSandbox({ limits: { windowSeconds: 2, maxRequests: 3, maxExecutionMs: 1_000_000, maxConcurrent: 52 } });
+    sandbox = await start({ limits: { windowSeconds: 2, maxRequests: 3, maxExecutionMs: 1_000_000, maxConcurrent: 52 } });
     const alice = api(sandbox, 'alice');
     for (let i = 0; i < 3; i++) expect((await alice.get('WhoAmI')).status).toBe(200);
     const refused = await alice.get('WhoAmI');
@@ -80,7 +81,7 @@ describe('service protection', () => {
   });
 
   it('refuses concurrent requests beyond the limit at once (0x80072326)', async () => {
-    sandbox = await startSandbox({
+    sandbox = await start({
       limits: { windowSeconds: 300, maxRequests: 100, maxExecutionMs: 1_000_000, maxConcurrent: 2 },
       latency: { perRequestMs: 150, perRecordMs: 0 },
     });
@@ -92,7 +93,7 @@ describe('service protection', () => {
   });
 
   it('counts execution time (0x80072321) and sends the debug and DOP headers', async () => {
-    sandbox = await startSandbox({
+    sandbox = await start({
       limits: { windowSeconds: 300, maxRequests: 100, maxExecutionMs: 50, maxConcurrent: 52, dopHint: 8 },
       latency: { perRequestMs: 60, perRecordMs: 0 },
     });
@@ -111,7 +112,7 @@ describe('service protection', () => {
 describe('fault injection', () => {
   it('is deterministic for a seed: 429 with Retry-After, 503 and dropped connections at the configured rates', async () => {
     const run = async () => {
-      const sandbox = await startSandbox({ limits: false, faults: { throttleRate: 0.2, unavailableRate: 0.1, dropRate: 0.1, retryAfterSeconds: 2 }, seed: 42 });
+      const sandbox = await start({ limits: false, faults: { throttleRate: 0.2, unavailableRate: 0.1, dropRate: 0.1, retryAfterSeconds: 2 }, seed: 42 });
       const http = api(sandbox);
       const outcomes: (number | 'dropped')[] = [];
       for (let i = 0; i < 40; i++) {
@@ -135,16 +136,16 @@ describe('fault injection', () => {
   });
 
   it('can drop the connection after the write happened (the case idempotent retries exist for)', async () => {
-    const sandbox = await startSandbox({ limits: false, faults: { dropAfterRate: 1 } });
-    await expect(api(sandbox).patch("accounts(lex_sourcekey='dropped:1')", { name: 'Written anyway' })).rejects.toThrow();
-    expect(sandbox.store.select('account', { where: "lex_sourcekey = 'dropped:1'" })).toHaveLength(1);
+    const sandbox = await start({ limits: false, faults: { dropAfterRate: 1 } });
+    await expect(api(sandbox).patch("accounts(lex_sourcekey='dropped-1')", { name: 'Written anyway' })).rejects.toThrow();
+    expect(sandbox.store.select('account', { where: "lex_sourcekey = 'dropped-1'" })).toHaveLength(1);
     await sandbox.close();
   });
 });
 
 describe('latency model and slow responses', () => {
   it('adds perRequestMs + perRecordMs × rows in the request, and slowMs for slow faults', async () => {
-    const sandbox = await startSandbox({ limits: false, latency: { perRequestMs: 10, perRecordMs: 20 } });
+    const sandbox = await start({ limits: false, latency: { perRequestMs: 10, perRecordMs: 20 } });
     const http = api(sandbox);
     const Targets = Array.from({ length: 10 }, (_, i) => ({ '@odata.type': 'Microsoft.Dynamics.CRM.lex_matter', lex_name: `L${i}` }));
     expect((await http.post('lex_matters/Microsoft.Dynamics.CRM.CreateMultiple', { Targets })).status).toBe(200);
@@ -152,7 +153,7 @@ describe('latency model and slow responses', () => {
     expect(entry!.durationMs).toBeGreaterThanOrEqual(200);
     await sandbox.close();
 
-    const slow = await startSandbox({ limits: false, faults: { slowRate: 1, slowMs: 120 } });
+    const slow = await start({ limits: false, faults: { slowRate: 1, slowMs: 120 } });
     expect((await api(slow).get('WhoAmI')).status).toBe(200);
     expect(slow.requestLog()[0]!.durationMs).toBeGreaterThanOrEqual(120);
     await slow.close();

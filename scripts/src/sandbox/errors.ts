@@ -113,6 +113,13 @@ export const errors = {
   throttledConcurrency: (limit: number, retryAfter: number) =>
     e(429, '0x80072326', `Number of concurrent requests exceeded the limit of ${limit}.`, { 'Retry-After': String(retryAfter) }),
   serviceUnavailable: () => e(503, '0x80040216', 'The service is temporarily unavailable (fault injected by the sandbox).'),
+  /** Alternate-key values with these characters cannot address a row in a URL (Learn, "Work with alternate keys"). */
+  keyValueNotAddressable: (char: string, key: string) =>
+    e(
+      400,
+      '0x0',
+      `A potentially dangerous Request.Path value was detected from the client (${char}). Values of the alternate key ${key} that contain / < > * % & : \\ ? + cannot address a row in a URL; address it by id, or bind it by key in the body.`,
+    ),
   /** A key whose index could not be built (existing duplicates) cannot address rows. */
   keyNotActive: (key: string, table: string) =>
     e(400, '0x80060890', `The key ${key} on entity ${table} is not active (EntityKeyIndexStatus Failed). Remove the duplicate values, then reactivate the key.`),

@@ -173,20 +173,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const port = (server.address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;
   apiUrl = `${baseUrl}/api/data/v9.2/`;
+  let closed: Promise<void> | undefined;
 
   return {
     baseUrl,
     apiUrl,
     requestLog: () => log.map((e) => ({ ...e })),
     store,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: () => {
+      // Idempotent, so a test's cleanup can close what an assertion already closed.
+      if (closed) return closed;
+      closed = new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => {
           store.close();
           if (error) reject(error);
           else resolve();
         });
-      }),
+      });
+      return closed;
+    },
   };
 }

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { startSandbox, type RunningSandbox } from '../../../scripts/src/sandbox/server';
-import { api } from '../http';
+import { api, sandboxPerTest } from '../http';
+
+const start = sandboxPerTest();
 
 const label = (text: string) => ({ '@odata.type': 'Microsoft.Dynamics.CRM.Label', LocalizedLabels: [{ '@odata.type': 'Microsoft.Dynamics.CRM.LocalizedLabel', Label: text, LanguageCode: 1033 }] });
 
@@ -64,7 +66,7 @@ describe('metadata writes on an empty sandbox (the solution deploy path), surviv
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('starts with native tables and platform columns only', async () => {
-    const sandbox = await startSandbox({ dataFile, empty: true, limits: false });
+    const sandbox = await start({ dataFile, empty: true, limits: false });
     const http = api(sandbox);
     expect((await http.get('lex_matters')).status).toBe(404);
     const sourceKey = await http.get("EntityDefinitions(LogicalName='account')/Attributes(LogicalName='lex_sourcekey')");
@@ -75,7 +77,7 @@ describe('metadata writes on an empty sandbox (the solution deploy path), surviv
   });
 
   it('creates an option set, a table, columns, a lookup, a customer lookup and a key; then rows use them', async () => {
-    const sandbox = await startSandbox({ dataFile, empty: true, limits: false });
+    const sandbox = await start({ dataFile, empty: true, limits: false });
     const http = api(sandbox);
     const optionSet = await http.post('GlobalOptionSetDefinitions', {
       '@odata.type': 'Microsoft.Dynamics.CRM.OptionSetMetadata',
@@ -141,7 +143,7 @@ describe('metadata writes on an empty sandbox (the solution deploy path), surviv
 
     const account = await http.post('accounts', { name: 'Deployed client' }, { Prefer: 'return=representation' });
     const row = await http.patch(
-      "lex_matters(lex_sourcekey='clio:matter:1')",
+      "lex_matters(lex_sourcekey='clio-matter-1')",
       {
         lex_name: 'M-1',
         lex_sourcesystem: 582100000,
@@ -160,18 +162,18 @@ describe('metadata writes on an empty sandbox (the solution deploy path), surviv
   });
 
   it('keeps the deployed tables, keys and rows after a restart', async () => {
-    const sandbox = await startSandbox({ dataFile, empty: true, limits: false });
+    const sandbox = await start({ dataFile, empty: true, limits: false });
     const http = api(sandbox);
-    const row = await http.get("lex_matters(lex_sourcekey='clio:matter:1')?$select=lex_name");
+    const row = await http.get("lex_matters(lex_sourcekey='clio-matter-1')?$select=lex_name");
     expect(row.json.lex_name).toBe('M-1');
     const keys = await http.get("EntityDefinitions(LogicalName='lex_matter')/Keys");
     expect(keys.json.value[0].KeyAttributes).toEqual(['lex_sourcekey']);
-    expect((await http.post('lex_matters', { lex_name: 'dup', lex_sourcekey: 'clio:matter:1' })).status).toBe(412);
+    expect((await http.post('lex_matters', { lex_name: 'dup', lex_sourcekey: 'clio-matter-1' })).status).toBe(412);
     await sandbox.close();
   });
 
   it('marks a key Failed when existing rows already hold duplicates', async () => {
-    const sandbox = await startSandbox({ dataFile, empty: true, limits: false });
+    const sandbox = await start({ dataFile, empty: true, limits: false });
     const http = api(sandbox);
     await http.post('contacts', { lastname: 'Twin', jobtitle: 'Same' });
     await http.post('contacts', { lastname: 'Twin', jobtitle: 'Same' });

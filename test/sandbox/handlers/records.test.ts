@@ -69,13 +69,13 @@ describe('create', () => {
 
 describe('retrieve, update, delete', () => {
   it('retrieves by id and by alternate key, with ETag and $select', async () => {
-    const created = await http.post('contacts', { lastname: 'Nguyen', firstname: 'Lan', lex_sourcekey: 'clio:contact:77' });
+    const created = await http.post('contacts', { lastname: 'Nguyen', firstname: 'Lan', lex_sourcekey: 'clio-contact-77' });
     const id = idFrom(created)!;
     const byId = await http.get(`contacts(${id})?$select=lastname,firstname`);
     expect(byId.status).toBe(200);
     expect(byId.headers.get('etag')).toBe(byId.json['@odata.etag']);
     expect(Object.keys(byId.json).sort()).toEqual(['@odata.context', '@odata.etag', 'contactid', 'firstname', 'lastname']);
-    const byKey = await http.get(`contacts(lex_sourcekey='clio:contact:77')`);
+    const byKey = await http.get(`contacts(lex_sourcekey='clio-contact-77')`);
     expect(byKey.json.contactid).toBe(id);
     expect(byKey.json['@odata.context']).toBe(`${sandbox.apiUrl}$metadata#contacts/$entity`);
   });
@@ -126,15 +126,15 @@ describe('upsert', () => {
   });
 
   it('PATCH by alternate key twice leaves one row; OData-EntityId echoes the key form', async () => {
-    const path = `lex_matters(lex_sourcekey='clio:matter:500')`;
+    const path = `lex_matters(lex_sourcekey='clio-matter-500')`;
     const first = await http.patch(path, { lex_name: 'M-500 Smith v Jones' }, { Prefer: 'return=representation' });
     expect(first.status).toBe(201);
     const second = await http.patch(path, { lex_name: 'M-500 Smith v. Jones' }, { Prefer: 'return=representation' });
     expect(second.status).toBe(200);
     expect(second.json.lex_matterid).toBe(first.json.lex_matterid);
     const plain = await http.patch(path, { lex_name: 'M-500' });
-    expect(plain.headers.get('odata-entityid')).toBe(`${sandbox.apiUrl}lex_matters(lex_sourcekey='clio:matter:500')`);
-    const count = await http.get(`lex_matters/$count?$filter=lex_sourcekey eq 'clio:matter:500'`);
+    expect(plain.headers.get('odata-entityid')).toBe(`${sandbox.apiUrl}lex_matters(lex_sourcekey='clio-matter-500')`);
+    const count = await http.get(`lex_matters/$count?$filter=lex_sourcekey eq 'clio-matter-500'`);
     expect(count.text).toBe('1');
   });
 
@@ -150,11 +150,11 @@ describe('upsert', () => {
   });
 
   it('ignores key columns in the body when the keyed row exists, uses them when it does not', async () => {
-    await http.patch(`accounts(lex_sourcekey='k:1')`, { name: 'one' });
-    await http.patch(`accounts(lex_sourcekey='k:1')`, { name: 'one', lex_sourcekey: 'k:changed' });
-    expect((await http.get(`accounts(lex_sourcekey='k:1')`)).status).toBe(200);
-    await http.patch(`accounts(lex_sourcekey='k:2')`, { name: 'two', lex_sourcekey: 'k:2-body' });
-    expect((await http.get(`accounts(lex_sourcekey='k:2-body')`)).status).toBe(200);
+    await http.patch(`accounts(lex_sourcekey='k-1')`, { name: 'one' });
+    await http.patch(`accounts(lex_sourcekey='k-1')`, { name: 'one', lex_sourcekey: 'k-changed' });
+    expect((await http.get(`accounts(lex_sourcekey='k-1')`)).status).toBe(200);
+    await http.patch(`accounts(lex_sourcekey='k-2')`, { name: 'two', lex_sourcekey: 'k-2-body' });
+    expect((await http.get(`accounts(lex_sourcekey='k-2-body')`)).status).toBe(200);
   });
 });
 
@@ -280,5 +280,21 @@ describe('state on create', () => {
     expect(closed.json.error.message).toBe('5 is not a valid status code for state code TaskState.Open on task.');
     const inactive = await http.post('accounts', { name: 'Inactive from the start', statecode: 1 }, { Prefer: 'return=representation' });
     expect([inactive.json.statecode, inactive.json.statuscode]).toEqual([1, 2]);
+  });
+});
+
+describe('alternate-key values that cannot appear in a URL', () => {
+  it('refuses URL addressing by a key value containing / < > * % & : \\ ? +, but binds by it in the body', async () => {
+    const created = await http.post('accounts', { name: 'Colon key', lex_sourcekey: 'clio:company:colon' });
+    expect(created.status).toBe(204);
+    for (const path of [`accounts(lex_sourcekey='clio:company:colon')`, `accounts(lex_sourcekey='${encodeURIComponent('a/b')}')`, `accounts(lex_sourcekey='a%2Bb')`, `accounts(lex_sourcekey='100%25')`]) {
+      const reply = await http.get(path);
+      expect(reply.status).toBe(400);
+      expect(reply.json.error.message).toContain('A potentially dangerous Request.Path value was detected from the client');
+    }
+    expect((await http.patch(`accounts(lex_sourcekey='clio:company:colon')`, { name: 'x' })).status).toBe(400);
+    const bound = await http.post('contacts', { lastname: 'Bound', "parentcustomerid_account@odata.bind": "/accounts(lex_sourcekey='clio:company:colon')" }, { Prefer: 'return=representation' });
+    expect(bound.status).toBe(201);
+    expect(bound.json._parentcustomerid_value).toBe(idFrom(created));
   });
 });

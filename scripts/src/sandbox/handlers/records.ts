@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TableDef } from '../../../../solution/src/schema/types';
 import { errors } from '../errors';
-import { parseAddress, type Address } from '../odata/address';
+import { parseUrlAddress, type Address } from '../odata/address';
 import { findNavigation } from '../odata/filter-sql';
 import { parseQueryOptions } from '../odata/query-options';
 import { typeColumn, type StoredRow } from '../storage/store';
@@ -102,7 +102,7 @@ export function createRecord(ctx: HandlerContext, table: TableDef, request: Sand
 }
 
 export function upsertRecord(ctx: HandlerContext, table: TableDef, keyText: string, request: SandboxRequest): SandboxResponse {
-  const address = parseAddress(keyText, table);
+  const address = parseUrlAddress(keyText, table);
   const { ifMatch, ifNoneMatch } = conditions(request.headers);
   const payload = readPayload(ctx, table, parseJsonBody(table, request.body));
   const existing = findAddressed(ctx, table, address);
@@ -137,7 +137,7 @@ export function upsertRecord(ctx: HandlerContext, table: TableDef, keyText: stri
 }
 
 export function retrieveRecord(ctx: HandlerContext, table: TableDef, keyText: string, request: SandboxRequest): SandboxResponse {
-  const address = parseAddress(keyText, table);
+  const address = parseUrlAddress(keyText, table);
   const options = parseQueryOptions(request.query);
   checkSelect(table, options.select);
   const row = findAddressed(ctx, table, address);
@@ -152,7 +152,7 @@ export function retrieveRecord(ctx: HandlerContext, table: TableDef, keyText: st
 }
 
 export function deleteRecord(ctx: HandlerContext, table: TableDef, keyText: string, request: SandboxRequest): SandboxResponse {
-  const address = parseAddress(keyText, table);
+  const address = parseUrlAddress(keyText, table);
   const row = findAddressed(ctx, table, address);
   if (!row) throw notFound(table, address);
   const { ifMatch } = conditions(request.headers);

@@ -196,7 +196,8 @@ export function applyComputedColumns(table: TableDef, target: StoredRow, merged:
   if (computed('fullname') && ('firstname' in target || 'lastname' in target)) {
     target['fullname'] = [merged['firstname'], merged['lastname']].filter((v) => typeof v === 'string' && v).join(' ') || null;
   }
-  if (computed('isdocument') && 'documentbody' in target) {
+  // Also on a create without an attachment: the platform stores false, never null (a later update would differ).
+  if (computed('isdocument') && ('documentbody' in target || merged['isdocument'] == null)) {
     const body = merged['documentbody'];
     target['isdocument'] = typeof body === 'string' && body ? 1 : 0;
     if (computed('filesize')) target['filesize'] = typeof body === 'string' && body ? Buffer.from(body, 'base64').length : null;

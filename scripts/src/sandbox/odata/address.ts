@@ -37,8 +37,17 @@ function splitPairs(text: string): string[] {
   return parts;
 }
 
+/** Key text may arrive percent-encoded (a body reference) or already decoded (the URL path). */
+function decodeKeyText(keyText: string): string {
+  try {
+    return decodeURIComponent(keyText);
+  } catch {
+    return keyText;
+  }
+}
+
 export function parseAddress(keyText: string, table: TableDef): Address {
-  const text = decodeURIComponent(keyText);
+  const text = decodeKeyText(keyText);
   if (isGuid(text)) return { kind: 'id', id: text.toLowerCase() };
   const pairs = splitPairs(text).map((pair) => {
     const eq = pair.indexOf('=');
@@ -61,4 +70,23 @@ export function parseEntityReference(reference: string): { entitySet: string; ke
   const path = reference.replace(/^https?:\/\/[^/]+/, '').replace(/^\/?(api\/data\/v9\.[0-9]\/)?/, '');
   const m = /^([A-Za-z0-9_]+)\((.+)\)$/.exec(path);
   return m ? { entitySet: m[1]!, keyText: m[2]! } : undefined;
+}
+
+/**
+ * Learn ("Work with alternate keys"): when a key value contains `/ < > * % & : \ ? +`, retrieve,
+ * update and upsert by that key in the URL do not work. The characters are ASP.NET's
+ * request-path guard (plus `/` and `+`), so the sandbox refuses them in URL addressing only;
+ * `@odata.bind` and `@odata.id` in a JSON body are not affected.
+ */
+const UNSAFE_IN_URL_KEY = /[/<>*%&:\\?+]/;
+
+export function parseUrlAddress(keyText: string, table: TableDef): Address {
+  const address = parseAddress(keyText, table);
+  if (address.kind === 'key') {
+    for (const value of address.values) {
+      const hit = typeof value === 'string' ? UNSAFE_IN_URL_KEY.exec(value) : null;
+      if (hit) throw errors.keyValueNotAddressable(hit[0], address.key.logicalName);
+    }
+  }
+  return address;
 }
