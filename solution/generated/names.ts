@@ -828,7 +828,7 @@ export const Tables = {
     },
     /** Single-valued navigation property per lookup column and target, for `@odata.bind` and `$expand`. */
     navigation: {
-      objectid: { account: 'objectid_account', contact: 'objectid_contact', opportunity: 'objectid_opportunity', incident: 'objectid_incident', lex_matter: 'objectid_lex_matter' },
+      objectid: { account: 'objectid_account', contact: 'objectid_contact', opportunity: 'objectid_opportunity', incident: 'objectid_incident', lex_matter: 'objectid_lex_matter', lex_migrationrun: 'objectid_lex_migrationrun' },
       createdby: { systemuser: 'createdby' },
       modifiedby: { systemuser: 'modifiedby' },
     },

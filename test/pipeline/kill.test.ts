@@ -21,6 +21,7 @@ import { selectFor, tableOf } from '../../scripts/src/pipeline/row-body';
 import { approveRun, startRun } from '../../scripts/src/pipeline/run';
 import { DEFAULT_USERS, startSandbox, type RunningSandbox } from '../../scripts/src/sandbox/server';
 import { StagingStore } from '../../scripts/src/staging/store';
+import { withoutRunNotes } from './fixtures';
 
 const REPO = path.resolve(__dirname, '../..');
 const TABLES = ['account', 'contact', 'opportunity', 'incident', 'lex_matter', 'connection', 'invoice', 'lex_timeentry', 'task', 'appointment', 'phonecall', 'email', 'annotation'];
@@ -50,7 +51,7 @@ async function snapshot(client: HttpDataverseClient): Promise<Record<string, unk
     const select = selectFor(tableOf(table)).filter((c) => c !== '_lex_migrationrunid_value');
     const rows: unknown[] = [];
     for await (const page of client.query(table, { select })) rows.push(...page.map(({ ['@odata.etag']: _, ...r }) => r));
-    out[table] = rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+    out[table] = (await withoutRunNotes(client, table, rows)).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
   }
   return out;
 }

@@ -20,6 +20,7 @@ import { approveRun, rollbackRun, startRun } from '../../scripts/src/pipeline/ru
 import { DEFAULT_USERS, startSandbox, type RunningSandbox } from '../../scripts/src/sandbox/server';
 import { StagingStore } from '../../scripts/src/staging/store';
 import { schema } from '../../solution/src/schema';
+import { withoutRunNotes } from './fixtures';
 
 /** Every migrated table, every restorable column (what a rollback promises to put back). */
 async function snapshot(client: HttpDataverseClient): Promise<Record<string, unknown[]>> {
@@ -27,7 +28,7 @@ async function snapshot(client: HttpDataverseClient): Promise<Record<string, unk
   for (const table of schema.tables.filter((t) => t.provenance || t.logicalName === 'annotation')) {
     const rows: unknown[] = [];
     for await (const page of client.query(table.logicalName, { select: selectFor(tableOf(table.logicalName)) })) rows.push(...page.map(({ ['@odata.etag']: _, ...r }) => r));
-    out[table.logicalName] = rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+    out[table.logicalName] = (await withoutRunNotes(client, table.logicalName, rows)).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
   }
   return out;
 }

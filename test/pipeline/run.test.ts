@@ -2,7 +2,7 @@
  * The six steps through the run functions the CLI calls, against the sandbox: sample → approve →
  * full run → verify → rollback, with record accounting, the approval gate and the run row.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHttpClient, type HttpDataverseClient } from '../../scripts/src/dataverse/http';
@@ -98,5 +98,53 @@ describe('sample → approve → run → verify → rollback', () => {
       expect(rows).toBe(0);
     }
     expect(Journal.list(runsRoot(cwd))).toHaveLength(4);
+  });
+});
+
+describe('the journal and the report on the run row', () => {
+  let sandbox: RunningSandbox;
+  let client: HttpDataverseClient;
+  let cwd: string;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, limits: false });
+    client = createHttpClient({ url: sandbox.apiUrl, auth: staticTokenSource('run-files') });
+    cwd = mkdtempSync(path.join(tmpdir(), 'lex-run-files-'));
+  });
+  afterAll(async () => {
+    await client.close();
+    await sandbox.close();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+  const sample = (extra: { maxUploadFileSize?: number } = {}) => startRun({ cwd, source: 'clio', environment: sandbox.apiUrl, client, ops: firm(), extracted, profile, mode: 'sample', sample: { size: 2, candidates }, ...extra });
+  const notesOn = async (runId: string) => {
+    const rows: Record<string, unknown>[] = [];
+    for await (const page of client.query('annotation', { select: ['filename', 'mimetype', 'documentbody'], filter: `_objectid_value eq ${runRowId(runId)}` })) rows.push(...page);
+    return rows.sort((a, b) => String(a['filename']).localeCompare(String(b['filename'])));
+  };
+  const summaryOf = async (runId: string) => JSON.parse(String((await client.retrieve('lex_migrationrun', runRowId(runId), { select: ['lex_summary'] }))!['lex_summary'])) as { files: Record<string, unknown>[] };
+
+  it('attaches both as notes when they fit maxuploadfilesize (the 5 MB default when the environment does not say)', async () => {
+    const run = await sample();
+    const notes = await notesOn(run.runId);
+    expect(notes.map((n) => [n['filename'], n['mimetype']])).toEqual([['journal.db', 'application/vnd.sqlite3'], ['report.html', 'text/html']]);
+    // The attached journal is a whole SQLite journal of this run, readable as such.
+    const copy = path.join(cwd, 'attached-journal.db');
+    writeFileSync(copy, Buffer.from(String(notes[0]!['documentbody']), 'base64'));
+    const attached = Journal.open(runsRoot(cwd), copy);
+    expect(attached.meta()).toMatchObject({ runId: run.runId, status: 'completed' });
+    expect(attached.operations().length).toBeGreaterThan(0);
+    attached.close();
+    expect(Buffer.from(String(notes[1]!['documentbody']), 'base64').toString('utf8')).toBe(readFileSync(run.report, 'utf8'));
+    expect((await summaryOf(run.runId)).files).toEqual([expect.objectContaining({ file: 'journal.db', attached: true }), expect.objectContaining({ file: 'report.html', attached: true })]);
+  });
+
+  it('says which file did not fit, its size and where it is, instead of attaching it', async () => {
+    const run = await sample({ maxUploadFileSize: 1000 });
+    expect(await notesOn(run.runId)).toEqual([]);
+    const journalFile = path.relative(process.cwd(), path.join(runsRoot(cwd), run.runId, 'journal.db'));
+    expect((await summaryOf(run.runId)).files).toEqual([
+      expect.objectContaining({ file: 'journal.db', attached: false, path: journalFile, maxUploadFileSize: 1000, reason: expect.stringContaining('exceeds maxuploadfilesize') }),
+      expect.objectContaining({ file: 'report.html', attached: false, path: path.relative(process.cwd(), run.report) }),
+    ]);
   });
 });

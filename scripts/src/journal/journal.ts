@@ -152,6 +152,11 @@ export class Journal {
     this.db.close();
   }
 
+  /** The whole journal as one SQLite file's bytes, WAL content included (to store beside the run). */
+  serialize(): Buffer {
+    return this.db.serialize();
+  }
+
   meta(): RunMeta {
     const row = this.db.prepare('SELECT meta FROM run WHERE id = 1').get() as { meta: string } | undefined;
     if (!row) throw new LexError({ code: 'LEX_JOURNAL_CORRUPT', message: 'Journal has no run record', fix: 'The file is not a Lexbridge journal or was cut short before the run started; start a new run.', location: { file: this.file } });

@@ -5,19 +5,20 @@
  * Node edge: files and the journal; the engine pieces it calls are pure.
  */
 import { existsSync, readFileSync } from 'node:fs';
+export { runRowId } from './run-row';
 import path from 'node:path';
 import type { DataverseClient } from '../dataverse/client';
 import { LexError } from '../errors';
 import { entityOf, Journal, newRunId, runsRoot, type RunMeta, type RunMode } from '../journal/journal';
-import { rowId, type TargetOp } from '../mapping/target-op';
-import { findColumn, navigationProperty, schema } from '../../../solution/src/schema';
+import type { TargetOp } from '../mapping/target-op';
+import { schema } from '../../../solution/src/schema';
 import { buildRunReport, type RunReport } from '../reports/run-report';
 import { writeRunReport, writeSupplementalPackage } from '../reports/write';
 import type { WorkflowReference } from './from-staging';
 import { executePlan, type LoadProgress } from './load';
 import { buildPlan, type Plan } from './plan';
 import { planRollback } from './rollback';
-import { rowReference, tableOf } from './row-body';
+import { attachRunFiles, readMaxUploadFileSize, recordRunRow, runRowId, type FinishedRun } from './run-row';
 import { sampleOps, selectSample, type SampleCandidate } from './sample';
 import { diffRecords, diffStatusOps, readBack, summariseDiffs, type RecordDiff } from './verify';
 
@@ -159,7 +160,7 @@ export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
     const holds = journal.accounting().every((a) => a.holds);
     const meta = journal.updateMeta({ status: holds ? 'completed' : 'failed', completedOn: new Date().toISOString() });
     const report = writeReports(journal, diffs, ops, options.lawFirmId, options.workflows);
-    await recordRunRow(options.client, meta, report);
+    await recordRunRow(options.client, meta, await storeRunFiles(options.client, journal, report, options.maxUploadFileSize));
     return outcome(journal, diffs, meta.status, report.reportPath);
   } finally {
     journal.close();
@@ -211,6 +212,25 @@ function writeReports(journal: Journal, diffs: readonly RecordDiff[] | null, ops
   return { reportPath: written.html, report };
 }
 
+/**
+ * The journal (as it stands at the end of the run) and the HTML report, as notes on the run's
+ * row when they fit the environment's attachment limit; the summary says which did not, and where they are.
+ */
+async function storeRunFiles(client: DataverseClient, journal: Journal, written: { reportPath: string; report: RunReport }, maxUploadFileSize?: number): Promise<FinishedRun> {
+  const runId = journal.meta().runId;
+  const journalPath = path.relative(process.cwd(), journal.file);
+  const files = await attachRunFiles(
+    client,
+    runId,
+    [
+      { name: 'journal.db', path: journalPath, mimeType: 'application/vnd.sqlite3', subject: `Run journal ${runId}`, base64: journal.serialize().toString('base64') },
+      { name: 'report.html', path: path.relative(process.cwd(), written.reportPath), mimeType: 'text/html', subject: `Run report ${runId}`, base64: readFileSync(written.reportPath).toString('base64') },
+    ],
+    maxUploadFileSize ?? (await readMaxUploadFileSize(client)),
+  );
+  return { ...written, journalPath, files };
+}
+
 /** The rolled-back run's report, re-rendered with its rollback status (its diff kept). */
 function refreshRollbackStatus(dir: string, rollback: RunReport['rollback']): void {
   const file = path.join(dir, 'report.json');
@@ -218,51 +238,6 @@ function refreshRollbackStatus(dir: string, rollback: RunReport['rollback']): vo
   const report = JSON.parse(readFileSync(file, 'utf8')) as RunReport;
   writeRunReport(dir, { ...report, rollback });
 }
-
-/** Choice value by label, from the schema (never typed by hand). */
-function choiceValue(choice: string, label: string): number {
-  const option = schema.choices.find((c) => c.name === choice)?.options.find((o) => o.label === label);
-  if (!option) throw new Error(`${choice} has no option "${label}"`);
-  return option.value;
-}
-
-const MODE_LABEL: Record<RunMode, string> = { sample: 'Sample', full: 'Full', delta: 'Delta', rollback: 'Rollback' };
-
-/** The run's summary on its `lex_migrationrun` row, so admins see it inside Dynamics. */
-async function recordRunRow(client: DataverseClient, meta: RunMeta, written: { reportPath: string; report: RunReport } | null): Promise<void> {
-  const base: Record<string, unknown> = {
-    lex_name: `${meta.runId} (${meta.mode})`,
-    lex_runkey: meta.runId,
-    lex_mode: choiceValue('lex_runmode', MODE_LABEL[meta.mode]),
-    lex_startedon: meta.startedOn,
-    lex_profileversion: meta.profileVersion,
-  };
-  const parent = findColumn(tableOf('lex_migrationrun'), 'lex_parentrunid')!;
-  if (meta.parentRunId) base[`${navigationProperty(parent, 'lex_migrationrun')}@odata.bind`] = rowReference('lex_migrationrun', runRowId(meta.parentRunId));
-  if (!written) {
-    await client.upsert('lex_migrationrun', runRowId(meta.runId), { ...base, lex_runstatus: choiceValue('lex_runstatus', 'Running') });
-    return;
-  }
-  const { report } = written;
-  const status = meta.status === 'running' ? 'Running' : meta.status === 'failed' ? 'Failed' : report.operations.failed ? 'Completed With Errors' : 'Completed';
-  const row: Record<string, unknown> = {
-    ...base,
-    lex_runstatus: choiceValue('lex_runstatus', status),
-    lex_completedon: meta.completedOn,
-    lex_watermark: meta.watermark,
-    lex_counts: JSON.stringify(report.counts),
-    lex_summary: JSON.stringify({ journal: path.relative(process.cwd(), path.join(path.dirname(written.reportPath), 'journal.db')), operations: report.operations, diff: report.diff, errors: report.errors.map((e) => ({ code: e.code, count: e.count })) }),
-    lex_diffcount: report.diff ? report.diff.differing + report.diff.missing : 0,
-    lex_errorcount: report.operations.failed,
-    lex_planhash: meta.planHash,
-    lex_approvedby: meta.approvedBy,
-    lex_approvedon: meta.approvedOn,
-    lex_reportpath: written.reportPath,
-  };
-  await client.upsert('lex_migrationrun', runRowId(meta.runId), row);
-}
-
-export const runRowId = (runId: string) => rowId(`lexbridge:run:${runId}`);
 
 function outcome(journal: Journal, diffs: readonly RecordDiff[] | null, status: RunMeta['status'], report = ''): RunOutcome {
   const meta = journal.meta();
@@ -303,6 +278,8 @@ export async function verifyRun(cwd: string, runId: string, client: DataverseCli
 
 export interface RollbackOptions {
   cwd: string;
+  /** Attachment limit for the run's notes; default: read from the environment. */
+  maxUploadFileSize?: number;
   runId: string;
   client: DataverseClient;
   environment: string;
@@ -350,6 +327,8 @@ export async function rollbackRun(options: RollbackOptions): Promise<RunOutcome 
   const rollback = planRollback(input);
   const journal = Journal.create(root, { runId: newRunId('rollback'), mode: 'rollback', source: 'journal', environment: options.environment, profileVersion: null, profileHash: null, planHash: rollback.plan.hash, watermark: null, parentRunId: options.runId });
   try {
+    // The rollback's own run row first, as for any run: its notes (journal, report) hang on it.
+    await recordRunRow(options.client, journal.meta(), null);
     // Accounting for a rollback: every source record whose rows it undoes (engine setup rows are not records).
     const extracted: Record<string, number> = {};
     const records = new Set([...rollback.restores, ...rollback.deletes].map((op) => op.sourceKey).filter((k) => !k.startsWith('lexbridge:')));
@@ -362,7 +341,7 @@ export async function rollbackRun(options: RollbackOptions): Promise<RunOutcome 
     const verified = restored.every((d) => d.status === 'match') && leftOver.size === 0;
     const meta = journal.updateMeta({ status: verified && result.failedOps === 0 ? 'completed' : 'failed', completedOn: new Date().toISOString() });
     const report = writeReports(journal, restored, []);
-    await recordRunRow(options.client, meta, report);
+    await recordRunRow(options.client, meta, await storeRunFiles(options.client, journal, report, options.maxUploadFileSize));
     refreshRollbackStatus(path.join(root, options.runId), { status: meta.status === 'completed' ? 'rolled back' : 'rollback incomplete', byRunId: meta.runId });
     return { ...outcome(journal, restored, meta.status, report.reportPath), verified };
   } finally {

@@ -24,6 +24,7 @@ import { approveRun, rollbackRun } from '../../../scripts/src/pipeline/run';
 import { DEFAULT_USERS, startSandbox, type RunningSandbox } from '../../../scripts/src/sandbox/server';
 import { StagingStore } from '../../../scripts/src/staging/store';
 import { schema } from '../../../solution/src/schema';
+import { withoutRunNotes } from '../../pipeline/fixtures';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const HAND_CONTACT = '00000000-0000-4000-8000-0000000000c1';
@@ -34,7 +35,7 @@ async function snapshot(client: HttpDataverseClient): Promise<Record<string, unk
   for (const table of schema.tables.filter((t) => t.provenance || t.logicalName === 'annotation')) {
     const rows: unknown[] = [];
     for await (const page of client.query(table.logicalName, { select: selectFor(tableOf(table.logicalName)) })) rows.push(...page.map(({ ['@odata.etag']: _, ...r }) => r));
-    out[table.logicalName] = rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+    out[table.logicalName] = (await withoutRunNotes(client, table.logicalName, rows)).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
   }
   return out;
 }

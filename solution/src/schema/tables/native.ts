@@ -473,7 +473,8 @@ export const annotation = nativeTable({
     pk('annotationid'),
     p('subject', 'Title', text(500)),
     p('notetext', 'Description', memo(100000)),
-    p('objectid', 'Regarding', lookup(REGARDING)),
+    // Notes also hang on a run row: its journal and report travel with it (DESIGN.md, journal).
+    p('objectid', 'Regarding', lookup([...REGARDING, 'lex_migrationrun'])),
     p('objecttypecode', 'Object Type', text(64)),
     p('isdocument', 'Is Document', yesNo(false), { readOnly: true }),
     p('filename', 'File Name', text(255)),

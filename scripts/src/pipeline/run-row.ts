@@ -1,0 +1,121 @@
+/**
+ * The run as Dynamics sees it: its `lex_migrationrun` row (status, counts, summary) and, as notes
+ * with attachments on that row, the journal file and the HTML report (DESIGN.md: "summary and
+ * journal also stored on the lex_migrationrun row"). A file whose Base64 size exceeds the
+ * environment's `maxuploadfilesize` is not attached; the summary says so and where it is.
+ */
+import type { DataverseClient } from '../dataverse/client';
+import type { RunMeta, RunMode } from '../journal/journal';
+import { rowId } from '../mapping/target-op';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../preflight/defaults';
+import type { RunReport } from '../reports/run-report';
+import { findColumn, navigationProperty, schema } from '../../../solution/src/schema';
+import { rowReference, tableOf } from './row-body';
+
+export const runRowId = (runId: string) => rowId(`lexbridge:run:${runId}`);
+
+/** A file of the run, stored on its row as a note attachment, or said not to fit. */
+export type RunFile =
+  | { file: string; attached: true; annotationId: string; base64Bytes: number }
+  | { file: string; attached: false; path: string; base64Bytes: number; maxUploadFileSize: number; reason: string };
+
+export interface RunFileInput {
+  /** File name on the note, e.g. `journal.db`. */
+  name: string;
+  /** Where it is on disk (said in the summary when it cannot be attached). */
+  path: string;
+  mimeType: string;
+  subject: string;
+  /** The content, Base64-encoded (what `maxuploadfilesize` measures). */
+  base64: string;
+}
+
+/** `organization.maxuploadfilesize`, or Dataverse's 5 MB default when it cannot be read. */
+export async function readMaxUploadFileSize(client: DataverseClient): Promise<number> {
+  try {
+    const org = await client.execute<{ value?: { maxuploadfilesize?: number }[] }>('organizations?$select=maxuploadfilesize', undefined, { method: 'GET' });
+    const value = org?.value?.[0]?.maxuploadfilesize;
+    return typeof value === 'number' && value > 0 ? value : DEFAULT_MAX_UPLOAD_BYTES;
+  } catch {
+    // Not readable (no privilege, or the sandbox has no organization table): the documented default.
+    return DEFAULT_MAX_UPLOAD_BYTES;
+  }
+}
+
+/**
+ * Upserts one note per file on the run's row, by a deterministic id (`lexbridge:run:<id>:<name>`),
+ * so a resumed or repeated run replaces its notes instead of adding more.
+ */
+export async function attachRunFiles(client: DataverseClient, runId: string, files: readonly RunFileInput[], maxUploadFileSize: number): Promise<RunFile[]> {
+  const objectid = findColumn(tableOf('annotation'), 'objectid')!;
+  const out: RunFile[] = [];
+  for (const f of files) {
+    const size = f.base64.length;
+    if (size > maxUploadFileSize) {
+      out.push({ file: f.name, attached: false, path: f.path, base64Bytes: size, maxUploadFileSize, reason: `its Base64 size ${size.toLocaleString('en-US')} bytes exceeds maxuploadfilesize ${maxUploadFileSize.toLocaleString('en-US')}` });
+      continue;
+    }
+    const annotationId = rowId(`lexbridge:run:${runId}:${f.name}`);
+    await client.upsert('annotation', annotationId, {
+      subject: f.subject,
+      notetext: `Lexbridge run ${runId}: ${f.name} (on disk at ${f.path})`,
+      filename: f.name,
+      mimetype: f.mimeType,
+      documentbody: f.base64,
+      [`${navigationProperty(objectid, 'lex_migrationrun')}@odata.bind`]: rowReference('lex_migrationrun', runRowId(runId)),
+    });
+    out.push({ file: f.name, attached: true, annotationId, base64Bytes: size });
+  }
+  return out;
+}
+
+/** Choice value by label, from the schema (never typed by hand). */
+function choiceValue(choice: string, label: string): number {
+  const option = schema.choices.find((c) => c.name === choice)?.options.find((o) => o.label === label);
+  if (!option) throw new Error(`${choice} has no option "${label}"`);
+  return option.value;
+}
+
+const MODE_LABEL: Record<RunMode, string> = { sample: 'Sample', full: 'Full', delta: 'Delta', rollback: 'Rollback' };
+
+export interface FinishedRun {
+  reportPath: string;
+  report: RunReport;
+  /** The journal's path as the summary names it. */
+  journalPath: string;
+  files: readonly RunFile[];
+}
+
+/** The run's summary on its `lex_migrationrun` row, so admins see it inside Dynamics. */
+export async function recordRunRow(client: DataverseClient, meta: RunMeta, finished: FinishedRun | null): Promise<void> {
+  const base: Record<string, unknown> = {
+    lex_name: `${meta.runId} (${meta.mode})`,
+    lex_runkey: meta.runId,
+    lex_mode: choiceValue('lex_runmode', MODE_LABEL[meta.mode]),
+    lex_startedon: meta.startedOn,
+    lex_profileversion: meta.profileVersion,
+  };
+  const parent = findColumn(tableOf('lex_migrationrun'), 'lex_parentrunid')!;
+  if (meta.parentRunId) base[`${navigationProperty(parent, 'lex_migrationrun')}@odata.bind`] = rowReference('lex_migrationrun', runRowId(meta.parentRunId));
+  if (!finished) {
+    await client.upsert('lex_migrationrun', runRowId(meta.runId), { ...base, lex_runstatus: choiceValue('lex_runstatus', 'Running') });
+    return;
+  }
+  const { report } = finished;
+  const status = meta.status === 'running' ? 'Running' : meta.status === 'failed' ? 'Failed' : report.operations.failed ? 'Completed With Errors' : 'Completed';
+  const row: Record<string, unknown> = {
+    ...base,
+    lex_runstatus: choiceValue('lex_runstatus', status),
+    lex_completedon: meta.completedOn,
+    lex_watermark: meta.watermark,
+    lex_counts: JSON.stringify(report.counts),
+    lex_summary: JSON.stringify({ journal: finished.journalPath, files: finished.files, operations: report.operations, diff: report.diff, errors: report.errors.map((e) => ({ code: e.code, count: e.count })) }),
+    lex_diffcount: report.diff ? report.diff.differing + report.diff.missing : 0,
+    lex_errorcount: report.operations.failed,
+    lex_planhash: meta.planHash,
+    lex_approvedby: meta.approvedBy,
+    lex_approvedon: meta.approvedOn,
+    lex_reportpath: finished.reportPath,
+  };
+  await client.upsert('lex_migrationrun', runRowId(meta.runId), row);
+}
