@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { buildSolution, type BuiltSolution } from '../../../../solution/src/build';
 import { demoMigration } from '../../pipeline/demo';
+import { serveReview } from './review';
 
 export interface DemoOptions {
   /** Repository root holding pac.config.json; the zips go to `<root>/dist/solution`. */
@@ -30,10 +31,13 @@ export function register(program: Command): void {
     .command('demo')
     .description('The whole product on one machine: build the solution, start the sandbox, migrate the bundled sample firm (pre-flight, sample, approve, run, verify) and print the report path')
     .option('--json', 'print { runId, mode, counts, diffs, report } of the full run as JSON')
-    .action(async (options: { json?: boolean }) => {
+    .option('--no-review', 'exit after the migration instead of serving the review page')
+    .action(async (options: { json?: boolean; review: boolean }) => {
       const log = options.json ? () => undefined : console.log;
       await demo({ log });
       const { full } = await demoMigration({ root: process.cwd(), log });
       if (options.json) console.log(JSON.stringify({ runId: full.runId, mode: full.mode, counts: full.counts, diffs: full.diffs, report: full.report }));
+      // At its end the demo serves the review page on the migrated data (Ctrl+C stops it).
+      else if (options.review) await serveReview({ cwd: process.cwd(), port: 5560 });
     });
 }

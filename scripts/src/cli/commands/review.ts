@@ -86,6 +86,14 @@ export async function runReview(options: ReviewOptions): Promise<RunningReview> 
   };
 }
 
+/** Runs the review page until Ctrl+C (the `review` command, and `npm start` at its end). */
+export async function serveReview(options: ReviewOptions): Promise<void> {
+  const running = await runReview(options);
+  const stop = () => void running.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 export function register(program: Command): void {
   program
     .command('review')
@@ -98,9 +106,6 @@ export function register(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new LexError({ code: 'LEX_REVIEW_PORT', message: `'${options.port}' is not a port number.`, fix: 'Pass --port a number from 0 to 65535 (0 = any free port).' });
       }
-      const running = await runReview({ cwd: process.cwd(), data: options.data, port, ...(options.env ? { env: options.env } : {}) });
-      const stop = () => void running.close().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      await serveReview({ cwd: process.cwd(), data: options.data, port, ...(options.env ? { env: options.env } : {}) });
     });
 }
