@@ -2,7 +2,8 @@
  * Shared rig for the reliability suite: the suite's size (small in the normal jest run, full
  * with `npm run test:reliability`), a staged firm, a sandbox per scenario with a folder holding
  * the confirmed profile and an approved sample, the CLI as a child process, and snapshots of
- * the sandbox's tables to compare end states row by row.
+ * the sandbox's tables to compare end states row by row (without the run ledger: the
+ * `lex_migrationrun` rows and the reports attached to them).
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -130,7 +131,9 @@ export function tableSnapshot(sandbox: RunningSandbox, ignore: ReadonlySet<strin
   const out: Record<string, Record<string, unknown>[]> = {};
   for (const table of sandbox.store.tables()) {
     if (skipTables.has(table.logicalName)) continue;
-    const rows = sandbox.store.select(table.logicalName, { orderBy: table.primaryIdColumn });
+    // The run ledger (each run's row and the report and journal attached to it) is meant to outlive a rollback.
+    const ledger = table.logicalName === 'annotation' ? { where: "objectid__type IS NOT 'lex_migrationrun'" } : {};
+    const rows = sandbox.store.select(table.logicalName, { ...ledger, orderBy: table.primaryIdColumn });
     out[table.logicalName] = rows.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !ignore.has(k))));
   }
   return out;
