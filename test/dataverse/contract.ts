@@ -102,10 +102,11 @@ export function dataverseClientContract(harness: ContractHarness): void {
       expect(await client.retrieve('opportunity', opportunity.key, { select: ['name'] })).toMatchObject({ name: 'Contract opportunity' });
     });
 
+    // Key values with / < > * % & : \ ? + cannot address a row in a URL (Learn, "Work with alternate keys"), so no colon here.
     it('addresses a row by its alternate key', async () => {
-      await client.upsert('lex_matter', { lex_sourcekey: "contract:matter:o'brien" }, { lex_name: "O'Brien" });
-      const row = await client.retrieve('lex_matter', { lex_sourcekey: "contract:matter:o'brien" }, { select: ['lex_name', 'lex_sourcekey'] });
-      expect(row).toMatchObject({ lex_name: "O'Brien", lex_sourcekey: "contract:matter:o'brien" });
+      await client.upsert('lex_matter', { lex_sourcekey: "contract-matter-o'brien" }, { lex_name: "O'Brien" });
+      const row = await client.retrieve('lex_matter', { lex_sourcekey: "contract-matter-o'brien" }, { select: ['lex_name', 'lex_sourcekey'] });
+      expect(row).toMatchObject({ lex_name: "O'Brien", lex_sourcekey: "contract-matter-o'brien" });
     });
 
     it('returns undefined for a row that does not exist', async () => {

@@ -259,10 +259,19 @@ async function stateStep(step: PlanStep, table: TableDef, client: DataverseClien
   const results = new Map<TargetOp, StepResult>();
   const updates = await client.upsertMany(step.table, plain.map((op) => ({ key: op.id, row: { statecode: op.state!.statecode, statuscode: op.state!.statuscode }, recordKey: op.sourceKey })));
   plain.forEach((op, i) => results.set(op, toRecord(op, 'state', updates[i])));
+  // Dataverse closes only open rows, so a row a sample or an interrupted run already closed is
+  // left as it is: reaching its target state is what this step is for.
+  const current = await currentStates(step.table, table, byMessage, client);
+  const pending = byMessage.filter((op) => {
+    const now = current.get(op.id.toLowerCase());
+    const done = now?.statecode === op.state!.statecode && now?.statuscode === op.state!.statuscode;
+    if (done) results.set(op, toRecord(op, 'state', { ok: true, recordKey: op.sourceKey }));
+    return !done;
+  });
   // One request per row (these messages have no bulk form), sent together: the client's
   // adaptive parallelism decides how many are in flight.
   await Promise.all(
-    byMessage.map(async (op) => {
+    pending.map(async (op) => {
       const message = table.statesNeedingMessage![op.state!.statecode]!;
       try {
         await client.execute(message, stateMessageBody(message, op, from));
@@ -274,6 +283,21 @@ async function stateStep(step: PlanStep, table: TableDef, client: DataverseClien
     }),
   );
   return step.ops.map((op) => results.get(op)!);
+}
+
+const STATE_READ_CHUNK = 100;
+
+async function currentStates(tableName: string, table: TableDef, ops: TargetOp[], client: DataverseClient): Promise<Map<string, { statecode: unknown; statuscode: unknown }>> {
+  const states = new Map<string, { statecode: unknown; statuscode: unknown }>();
+  // Chunked so the In(...) filter keeps the URL well under Dataverse's length limit.
+  for (let i = 0; i < ops.length; i += STATE_READ_CHUNK) {
+    const ids = ops.slice(i, i + STATE_READ_CHUNK).map((op) => `"${op.id}"`);
+    const filter = `Microsoft.Dynamics.CRM.In(PropertyName='${table.primaryIdColumn}',PropertyValues=[${ids.join(',')}])`;
+    for await (const page of client.query(tableName, { select: [table.primaryIdColumn, 'statecode', 'statuscode'], filter, pageSize: 5000 })) {
+      for (const row of page) states.set(String(row[table.primaryIdColumn]).toLowerCase(), { statecode: row.statecode, statuscode: row.statuscode });
+    }
+  }
+  return states;
 }
 
 /** Request bodies as Microsoft Learn documents WinOpportunity, LoseOpportunity and CloseIncident. */

@@ -9,15 +9,13 @@ import { json, type HandlerContext, type SandboxRequest, type SandboxResponse } 
 import { handleMetadata, isMetadataRoute } from './handlers/metadata';
 import { countRecords, queryRecords } from './handlers/queries';
 import { createRecord, deleteRecord, retrieveRecord, upsertRecord } from './handlers/records';
+import { handleStateMessage, stateMessageTarget } from './handlers/state-messages';
 import { renderCsdl } from './metadata/csdl';
 
 /** Real Dataverse functions and actions the sandbox knows of but does not run: 501, not 404. */
 const KNOWN_OPERATIONS = new Set([
   'RetrieveMetadataChanges',
   'RetrieveTotalRecordCount',
-  'WinOpportunity',
-  'LoseOpportunity',
-  'CloseIncident',
   'ExecuteTransaction',
   'CreateEntityKey',
   'ReactivateEntityKey',
@@ -90,7 +88,9 @@ function route(ctx: HandlerContext, request: SandboxRequest): SandboxResponse {
     });
   }
   const parts = parsePath(request.path);
-  if (KNOWN_OPERATIONS.has(parts.name.replace(/^Microsoft\.Dynamics\.CRM\./, ''))) throw errors.notImplemented(`the ${parts.name} message`);
+  const operation = parts.name.replace(/^Microsoft\.Dynamics\.CRM\./, '');
+  if (parts.key === undefined && parts.rest.length === 0 && stateMessageTarget(ctx, operation)) return handleStateMessage(ctx, operation, request);
+  if (KNOWN_OPERATIONS.has(operation)) throw errors.notImplemented(`the ${parts.name} message`);
   if (isMetadataRoute(parts.name)) return handleMetadata(ctx, request, parts);
   const table = ctx.store.tableBySet(parts.name);
   if (!table) throw errors.resourceNotFound(parts.name);

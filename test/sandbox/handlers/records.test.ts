@@ -298,3 +298,29 @@ describe('alternate-key values that cannot appear in a URL', () => {
     expect(bound.json._parentcustomerid_value).toBe(idFrom(created));
   });
 });
+
+describe('WinOpportunity, LoseOpportunity, CloseIncident', () => {
+  it('closes an open row with a status of the target state, once', async () => {
+    const opp = idFrom(await http.post('opportunities', { name: 'Won matter' }))!;
+    const win = (status: number) => http.post('WinOpportunity', { OpportunityClose: { subject: 'Won', 'opportunityid@odata.bind': `/opportunities(${opp})` }, Status: status });
+    const wrong = await win(4);
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.error.message).toBe('4 is not a valid status code for state code OpportunityState.Won on opportunity.');
+    expect((await win(3)).status).toBe(204);
+    const row = await http.get(`opportunities(${opp})?$select=statecode,statuscode`);
+    expect([row.json.statecode, row.json.statuscode]).toEqual([1, 3]);
+    const again = await win(3);
+    expect(again.status).toBe(400);
+    expect(again.json.error.message).toContain('is not open');
+    const lose = await http.post('LoseOpportunity', { OpportunityClose: { 'opportunityid@odata.bind': `/opportunities(${MISSING})` }, Status: 4 });
+    expect(lose.status).toBe(404);
+  });
+
+  it('resolves an incident through CloseIncident', async () => {
+    const account = idFrom(await http.post('accounts', { name: 'Resolved client' }))!;
+    const incident = idFrom(await http.post('incidents', { title: 'To resolve', 'customerid_account@odata.bind': `/accounts(${account})` }))!;
+    const reply = await http.post('CloseIncident', { IncidentResolution: { subject: 'Done', 'incidentid@odata.bind': `/incidents(${incident})` }, Status: 5 });
+    expect(reply.status).toBe(204);
+    expect((await http.get(`incidents(${incident})?$select=statecode`)).json.statecode).toBe(1);
+  });
+});
