@@ -43,7 +43,7 @@ async function withServer<T>(options: { rate?: string; faults?: Fault[] }, fn: (
   }
 }
 const connect = (server: FixtureServer, config: Record<string, unknown> = {}) =>
-  createActionstepConnector({ from: server.baseUrl, config: { rateLimit: { requests: 10000, windowMs: 60_000 }, ...config } }, { env: {} });
+  createActionstepConnector({ from: server.baseUrl, config: { ...FIXTURE_CLIENT, rateLimit: { requests: 10000, windowMs: 60_000 }, ...config } }, { env: {} });
 
 describe('Actionstep value quirks', () => {
   it('reads T/F as booleans, never the string "F" as true', () => {

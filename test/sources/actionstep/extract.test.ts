@@ -10,6 +10,7 @@ import { generate, type GenerateManifest } from '../../../scripts/src/generate';
 import { runExtract } from '../../../scripts/src/cli/commands/extract';
 import { startActionstepFixtureServer } from '../../../scripts/src/fixtures/actionstep-server';
 import type { FixtureServer } from '../../../scripts/src/fixtures/http';
+import { FIXTURE_CLIENT } from '../../../scripts/src/fixtures/oauth';
 import { createActionstepConnector } from '../../../scripts/src/sources/actionstep/connector';
 import { extractToStaging } from '../../../scripts/src/staging/extract';
 import { StagingStore } from '../../../scripts/src/staging/store';
@@ -31,7 +32,7 @@ afterAll(() => {
 });
 
 it('extract --source actionstep stages exactly the generated records and reports every labelled dirty one', async () => {
-  const summary = await runExtract({ source: 'actionstep', from: server.baseUrl, out: tmp('stage') });
+  const summary = await runExtract({ source: 'actionstep', from: server.baseUrl, fixtureCredentials: true, out: tmp('stage') });
   expect(summary.counts).toEqual(manifest.counts);
   const reported = new Set(summary.issues.map((i) => `${i.sourceKey} ${i.rule}`));
   expect(manifest.dirty.length).toBeGreaterThan(0);
@@ -41,7 +42,7 @@ it('extract --source actionstep stages exactly the generated records and reports
 it('gives the same content hash per entity on a second extraction', async () => {
   const digests = async () => {
     const out = tmp('digest');
-    await runExtract({ source: 'actionstep', from: server.baseUrl, out });
+    await runExtract({ source: 'actionstep', from: server.baseUrl, fixtureCredentials: true, out });
     const staging = StagingStore.open(out);
     try {
       return Object.fromEntries(Object.keys(manifest.counts).map((entity) => [entity, staging.entityDigest(entity)]));
@@ -63,12 +64,12 @@ it('resumes an extraction that died mid-run: nothing lost, nothing read twice', 
   };
   const before = server.requestLog().length;
   const first = StagingStore.open(out);
-  await expect(extractToStaging(createActionstepConnector({ from: server.baseUrl }, { fetch: dying, env: { LEXBRIDGE_ACTIONSTEP_RATE: '100000/min' }, clock: noWait }), first, { source: 'actionstep', from: server.baseUrl })).rejects.toThrow();
+  await expect(extractToStaging(createActionstepConnector({ from: server.baseUrl, config: { ...FIXTURE_CLIENT } }, { fetch: dying, env: { LEXBRIDGE_ACTIONSTEP_RATE: '100000/min' }, clock: noWait }), first, { source: 'actionstep', from: server.baseUrl })).rejects.toThrow();
   first.close();
 
   const second = StagingStore.open(out);
   try {
-    const result = await extractToStaging(createActionstepConnector({ from: server.baseUrl }, { env: { LEXBRIDGE_ACTIONSTEP_RATE: '100000/min' } }), second, { source: 'actionstep', from: server.baseUrl });
+    const result = await extractToStaging(createActionstepConnector({ from: server.baseUrl, config: { ...FIXTURE_CLIENT } }, { env: { LEXBRIDGE_ACTIONSTEP_RATE: '100000/min' } }), second, { source: 'actionstep', from: server.baseUrl });
     expect(result.resumed).toBe(true);
     expect(second.counts()).toEqual(manifest.counts);
   } finally {

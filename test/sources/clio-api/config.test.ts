@@ -13,7 +13,11 @@ describe('resolveClioConfig', () => {
 
   it('takes a base URL as is, with or without /api/v4', () => {
     expect(resolveClioConfig({ from: 'https://eu.app.clio.com/api/v4' }, creds).baseUrl).toBe('https://eu.app.clio.com');
-    expect(resolveClioConfig({ from: 'http://127.0.0.1:8411' }, {}).baseUrl).toBe('http://127.0.0.1:8411');
+    expect(resolveClioConfig({ from: 'http://127.0.0.1:8411' }, creds).baseUrl).toBe('http://127.0.0.1:8411');
+  });
+
+  it('never falls back to the fixture server\'s development client, not even on 127.0.0.1', () => {
+    expect(() => resolveClioConfig({ from: 'http://127.0.0.1:8411' }, {})).toThrow(expect.objectContaining({ code: 'LEX_SOURCE_CLIO_NO_CREDENTIALS' }));
   });
 
   it('pins API version 4.0.9 and the documented 50 requests per minute by default', () => {

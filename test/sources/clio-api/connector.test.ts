@@ -42,7 +42,7 @@ async function withServer<T>(options: { rate?: string; faults?: Fault[] }, fn: (
 }
 
 const connect = (server: FixtureServer, config: Record<string, unknown> = {}) =>
-  createClioApiConnector({ from: server.baseUrl, config: { rateLimit: { requests: 10000, windowMs: 60_000 }, ...config } }, { env: {} });
+  createClioApiConnector({ from: server.baseUrl, config: { ...FIXTURE_CLIENT, rateLimit: { requests: 10000, windowMs: 60_000 }, ...config } }, { env: {} });
 
 describe('Clio API connector: completeness', () => {
   it('extracts every generated record exactly once across pages', async () => {
@@ -231,7 +231,7 @@ describe('Clio API connector: bad responses', () => {
   it('reports a body that stays unreadable with a code, the URL and a fix', async () => {
     await withServer({ faults: [{ kind: 'invalid-json', at: 1, times: 1000 }] }, async (server) => {
       const noWait = { now: () => Date.now(), sleep: () => Promise.resolve() };
-      const connector = createClioApiConnector({ from: server.baseUrl, config: { rateLimit: { requests: 10000, windowMs: 60_000 } } }, { env: {}, clock: noWait });
+      const connector = createClioApiConnector({ from: server.baseUrl, config: { ...FIXTURE_CLIENT, rateLimit: { requests: 10000, windowMs: 60_000 } } }, { env: {}, clock: noWait });
       const error = await collect(connector, 'users').catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'LEX_SOURCE_CLIO_BAD_JSON', location: { url: expect.stringContaining('/api/v4/users.json') } });
       expect((error as { fix: string }).fix).toMatch(/resumes from its checkpoint/);

@@ -10,6 +10,7 @@ import { generate, type GenerateManifest } from '../../../scripts/src/generate';
 import { runExtract } from '../../../scripts/src/cli/commands/extract';
 import { startClioFixtureServer } from '../../../scripts/src/fixtures/clio-server';
 import type { FixtureServer } from '../../../scripts/src/fixtures/http';
+import { FIXTURE_CLIENT } from '../../../scripts/src/fixtures/oauth';
 import { createClioApiConnector } from '../../../scripts/src/sources/clio-api/connector';
 import { extractToStaging } from '../../../scripts/src/staging/extract';
 import { StagingStore } from '../../../scripts/src/staging/store';
@@ -27,17 +28,29 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 it('extract --source clio-api stages exactly the generated records and reports every labelled dirty one', async () => {
-  const summary = await runExtract({ source: 'clio-api', from: server.baseUrl, out: tmp('stage') });
+  const summary = await runExtract({ source: 'clio-api', from: server.baseUrl, fixtureCredentials: true, out: tmp('stage') });
   expect(summary.counts).toEqual(manifest.counts);
   const reported = new Set(summary.issues.map((i) => `${i.sourceKey} ${i.rule}`));
   expect(manifest.dirty.length).toBeGreaterThan(0);
   for (const label of manifest.dirty) expect(reported).toContain(`${label.sourceKey} ${label.rule}`);
 });
 
+it('uses the fixture\'s development client only when told to (--fixture-credentials), and only on this machine', async () => {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('LEXBRIDGE_CLIO_')) delete process.env[key];
+  try {
+    const refused = await runExtract({ source: 'clio-api', from: server.baseUrl, out: tmp('no-creds') }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'LEX_SOURCE_CLIO_NO_CREDENTIALS', fix: expect.stringContaining('--fixture-credentials') });
+    await expect(runExtract({ source: 'clio-api', from: 'https://app.clio.com', fixtureCredentials: true, out: tmp('remote') })).rejects.toMatchObject({ code: 'LEX_SOURCE_FIXTURE_CREDENTIALS_REMOTE' });
+  } finally {
+    Object.assign(process.env, env);
+  }
+});
+
 it('gives the same content hash per entity on a second extraction', async () => {
   const digests = async () => {
     const out = tmp('digest');
-    await runExtract({ source: 'clio-api', from: server.baseUrl, out });
+    await runExtract({ source: 'clio-api', from: server.baseUrl, fixtureCredentials: true, out });
     const staging = StagingStore.open(out);
     try {
       return Object.fromEntries(Object.keys(manifest.counts).map((entity) => [entity, staging.entityDigest(entity)]));
@@ -59,12 +72,12 @@ it('resumes an extraction that died mid-run: nothing lost, nothing read twice', 
   };
   const before = server.requestLog().length;
   const first = StagingStore.open(out);
-  await expect(extractToStaging(createClioApiConnector({ from: server.baseUrl }, { fetch: dying, env: {}, clock: noWait }), first, { source: 'clio-api', from: server.baseUrl })).rejects.toThrow();
+  await expect(extractToStaging(createClioApiConnector({ from: server.baseUrl, config: { ...FIXTURE_CLIENT } }, { fetch: dying, env: {}, clock: noWait }), first, { source: 'clio-api', from: server.baseUrl })).rejects.toThrow();
   first.close();
 
   const second = StagingStore.open(out);
   try {
-    const result = await extractToStaging(createClioApiConnector({ from: server.baseUrl }, { env: {} }), second, { source: 'clio-api', from: server.baseUrl });
+    const result = await extractToStaging(createClioApiConnector({ from: server.baseUrl, config: { ...FIXTURE_CLIENT } }, { env: {} }), second, { source: 'clio-api', from: server.baseUrl });
     expect(result.resumed).toBe(true);
     expect(second.counts()).toEqual(manifest.counts);
   } finally {
@@ -85,7 +98,7 @@ it('recovers from a 429 storm and an expired token mid-run without losing or dup
     ],
   });
   try {
-    const summary = await runExtract({ source: 'clio-api', from: faulty.baseUrl, out: tmp('faults') });
+    const summary = await runExtract({ source: 'clio-api', from: faulty.baseUrl, fixtureCredentials: true, out: tmp('faults') });
     expect(summary.counts).toEqual(manifest.counts);
     const statuses = faulty.requestLog().map((r) => r.status);
     expect(statuses.filter((s) => s === 429)).toHaveLength(3);

@@ -1,5 +1,6 @@
 /** `lexbridge discover`: what a source holds (entities and counts, custom fields, users), without staging anything. */
 import type { Command } from 'commander';
+import { fixtureCredentials } from '../../fixtures/oauth';
 import { createConnector } from '../../sources/registry';
 
 export function register(program: Command): void {
@@ -8,9 +9,10 @@ export function register(program: Command): void {
     .description('Report a source\'s entities with counts, custom field definitions and users, without staging')
     .requiredOption('--source <kind>', 'clio-api | clio-csv | actionstep | perfectportal')
     .requiredOption('--from <dir|url>', 'export folder/zip or API base URL')
+    .option('--fixture-credentials', 'API sources: connect as the development client of a `lexbridge fixture-server` on 127.0.0.1')
     .option('--json', 'print as JSON')
-    .action(async (options: { source: string; from: string; json?: boolean }) => {
-      const connector = await createConnector(options.source, { from: options.from });
+    .action(async (options: { source: string; from: string; json?: boolean; fixtureCredentials?: boolean }) => {
+      const connector = await createConnector(options.source, { from: options.from, ...(options.fixtureCredentials ? { config: fixtureCredentials(options.from) } : {}) });
       try {
         const found = await connector.discover();
         const summary = {

@@ -9,6 +9,7 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { LexError, formatLocation } from '../../errors';
+import { fixtureCredentials } from '../../fixtures/oauth';
 import { createConnector } from '../../sources/registry';
 import { extractToStaging } from '../../staging/extract';
 import { StagingStore } from '../../staging/store';
@@ -24,6 +25,8 @@ export interface ExtractCommandOptions {
   json?: boolean;
   /** Mapping profile whose `csvColumns` override the Clio CSV column map. */
   profile?: string;
+  /** API sources: use a local fixture server's development client (explicit, loopback only). */
+  fixtureCredentials?: boolean;
 }
 
 export async function runExtract(options: ExtractCommandOptions) {
@@ -31,7 +34,7 @@ export async function runExtract(options: ExtractCommandOptions) {
     throw new LexError({ code: 'LEX_CLI_BAD_SINCE', message: `--since "${options.since}" is not a timestamp`, fix: 'Pass an ISO 8601 instant, e.g. --since 2025-06-01T00:00:00Z.' });
   const since = options.since ? new Date(options.since).toISOString() : undefined;
   const csvColumns = options.profile ? readProfileFile(options.profile).csvColumns : undefined;
-  const connector = await createConnector(options.source, { from: options.from, encoding: options.encoding, config: { dateOrder: options.dateOrder }, ...(csvColumns ? { csvColumns } : {}) });
+  const connector = await createConnector(options.source, { from: options.from, encoding: options.encoding, config: { dateOrder: options.dateOrder, ...(options.fixtureCredentials ? fixtureCredentials(options.from) : {}) }, ...(csvColumns ? { csvColumns } : {}) });
   const staging = StagingStore.open(options.out);
   const controller = new AbortController();
   const stop = () => controller.abort(new LexError({ code: 'LEX_EXTRACT_INTERRUPTED', message: 'extraction interrupted', fix: 'Run the same command again: it resumes from the last checkpoint.' }));
@@ -68,6 +71,7 @@ export function register(program: Command): void {
     .option('--encoding <name>', 'force the CSV text encoding (utf-8, utf-16le, windows-1252) instead of detecting it')
     .option('--date-order <MDY|DMY>', 'how CSV dates like 03/04/2024 read (default MDY)')
     .option('--profile <file>', 'mapping profile whose csvColumns override the Clio CSV headers')
+    .option('--fixture-credentials', 'API sources: connect as the development client of a `lexbridge fixture-server` on 127.0.0.1')
     .option('--json', 'print counts and issues as JSON')
     .action(async (options: ExtractCommandOptions) => {
       const summary = await runExtract(options);

@@ -59,7 +59,9 @@ export function register(program: Command): void {
       else throw new LexError({ code: 'LEX_FIXTURE_UNKNOWN_SOURCE', message: `no fixture server for "${source}"`, fix: 'Use `lexbridge fixture-server clio` or `lexbridge fixture-server actionstep`.' });
       const kind = source === 'clio' ? 'clio-api' : 'actionstep';
       console.log(`${source} fixture server on ${server.baseUrl} serving ${options.data}${rate ? ` (limit ${rate.limit} per ${rate.windowMs} ms per token)` : ''}`);
-      console.log(`  extract it with: lexbridge extract --source ${kind} --from ${server.baseUrl} --out <dir>`);
+      // The connectors never assume these credentials: the command says how to opt in.
+      console.log(`  extract it with: lexbridge extract --source ${kind} --from ${server.baseUrl} --fixture-credentials --out <dir>`);
+      console.log(`  (or set ${kind === 'clio-api' ? 'LEXBRIDGE_CLIO' : 'LEXBRIDGE_ACTIONSTEP'}_CLIENT_ID / _CLIENT_SECRET / _REFRESH_TOKEN to the fixture's development client, see docs/sources-api.md)`);
       console.log('  Ctrl-C stops it.');
       const running = server;
       await new Promise<void>((resolve) => process.once('SIGINT', resolve));

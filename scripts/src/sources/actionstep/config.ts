@@ -6,8 +6,7 @@
 import { LexError } from '../../errors';
 import { readSavedRefreshToken, saveRefreshToken } from '../engine/oauth';
 import type { ConnectorOptions } from '../contract';
-import { FIXTURE_CLIENT } from '../../fixtures/oauth';
-import { parseRate } from '../../fixtures/rate-limit';
+import { parseRate } from '../engine/rate';
 
 export const ACTIONSTEP_HOSTS = {
   production: 'https://api.actionstep.com',
@@ -51,15 +50,16 @@ export function resolveActionstepConfig(options: ConnectorOptions, env: NodeJS.P
       cause,
     });
   }
-  const fixture = ['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname) ? FIXTURE_CLIENT : undefined;
-  const clientId = str('clientId', 'LEXBRIDGE_ACTIONSTEP_CLIENT_ID') ?? fixture?.clientId;
-  const clientSecret = str('clientSecret', 'LEXBRIDGE_ACTIONSTEP_CLIENT_SECRET') ?? fixture?.clientSecret;
+  // Credentials only ever come from the config or the environment: never a built-in (test) client.
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname);
+  const clientId = str('clientId', 'LEXBRIDGE_ACTIONSTEP_CLIENT_ID');
+  const clientSecret = str('clientSecret', 'LEXBRIDGE_ACTIONSTEP_CLIENT_SECRET');
   const authorizationCode = str('authorizationCode', 'LEXBRIDGE_ACTIONSTEP_AUTH_CODE');
   if (!clientId || !clientSecret) {
     throw new LexError({
       code: 'LEX_SOURCE_ACTIONSTEP_NO_CREDENTIALS',
       message: 'the Actionstep app client id and secret are not configured',
-      fix: 'Set LEXBRIDGE_ACTIONSTEP_CLIENT_ID and LEXBRIDGE_ACTIONSTEP_CLIENT_SECRET (and LEXBRIDGE_ACTIONSTEP_REFRESH_TOKEN) or put them in the source config file.',
+      fix: `Set LEXBRIDGE_ACTIONSTEP_CLIENT_ID and LEXBRIDGE_ACTIONSTEP_CLIENT_SECRET (and LEXBRIDGE_ACTIONSTEP_REFRESH_TOKEN) or put them in the source config file${loopback ? '; for a Lexbridge fixture server, add --fixture-credentials' : ''}.`,
       location: { field: 'clientId' },
     });
   }
@@ -74,7 +74,7 @@ export function resolveActionstepConfig(options: ConnectorOptions, env: NodeJS.P
     authBaseUrl: base.origin,
     clientId,
     clientSecret,
-    refreshToken: savedToken ?? str('refreshToken', 'LEXBRIDGE_ACTIONSTEP_REFRESH_TOKEN') ?? (authorizationCode ? undefined : fixture?.refreshToken),
+    refreshToken: savedToken ?? str('refreshToken', 'LEXBRIDGE_ACTIONSTEP_REFRESH_TOKEN'),
     authorizationCode,
     redirectUri: str('redirectUri', 'LEXBRIDGE_ACTIONSTEP_REDIRECT_URI'),
     pageSize: Math.min(200, Number(config.pageSize ?? 200)),

@@ -6,8 +6,7 @@
 import { LexError } from '../../errors';
 import { readSavedRefreshToken, saveRefreshToken } from '../engine/oauth';
 import type { ConnectorOptions } from '../contract';
-import { FIXTURE_CLIENT } from '../../fixtures/oauth';
-import { parseRate } from '../../fixtures/rate-limit';
+import { parseRate } from '../engine/rate';
 
 export const CLIO_REGIONS = {
   us: 'https://app.clio.com',
@@ -60,20 +59,19 @@ export function resolveClioConfig(options: ConnectorOptions, env: NodeJS.Process
       cause,
     });
   }
-  // A fixture server on this machine accepts its well-known development client.
-  const fixture = isLoopback(base) ? FIXTURE_CLIENT : undefined;
-  const clientId = str('clientId', 'LEXBRIDGE_CLIO_CLIENT_ID') ?? fixture?.clientId;
-  const clientSecret = str('clientSecret', 'LEXBRIDGE_CLIO_CLIENT_SECRET') ?? fixture?.clientSecret;
+  // Credentials only ever come from the config or the environment: never a built-in (test) client.
+  const clientId = str('clientId', 'LEXBRIDGE_CLIO_CLIENT_ID');
+  const clientSecret = str('clientSecret', 'LEXBRIDGE_CLIO_CLIENT_SECRET');
   const authorizationCode = str('authorizationCode', 'LEXBRIDGE_CLIO_AUTH_CODE');
   // With a token file the newest refresh token is kept between runs (and wins over the configured one).
   const tokenFile = str('tokenFile', 'LEXBRIDGE_CLIO_TOKEN_FILE');
   const savedToken = readSavedRefreshToken(tokenFile);
-  const refreshToken = savedToken ?? str('refreshToken', 'LEXBRIDGE_CLIO_REFRESH_TOKEN') ?? (authorizationCode ? undefined : fixture?.refreshToken);
+  const refreshToken = savedToken ?? str('refreshToken', 'LEXBRIDGE_CLIO_REFRESH_TOKEN');
   if (!clientId || !clientSecret) {
     throw new LexError({
       code: 'LEX_SOURCE_CLIO_NO_CREDENTIALS',
       message: 'the Clio app client id and secret are not configured',
-      fix: 'Set LEXBRIDGE_CLIO_CLIENT_ID and LEXBRIDGE_CLIO_CLIENT_SECRET (and LEXBRIDGE_CLIO_REFRESH_TOKEN) or put them in the source config file.',
+      fix: `Set LEXBRIDGE_CLIO_CLIENT_ID and LEXBRIDGE_CLIO_CLIENT_SECRET (and LEXBRIDGE_CLIO_REFRESH_TOKEN) or put them in the source config file${isLoopback(base) ? '; for a Lexbridge fixture server, add --fixture-credentials' : ''}.`,
       location: { field: 'clientId' },
     });
   }

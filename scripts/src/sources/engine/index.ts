@@ -1,5 +1,6 @@
 /**
  * Shared connector engine: what every API or file connector uses instead of writing its own.
+ * - `parseRate` (rate.ts): `50/min` as a rate;
  * - `RateLimiter` (rate-limit.ts): token bucket from the declared limit, corrected by
  *   X-RateLimit-* and Retry-After headers;
  * - `withRetry` (retry.ts): exponential backoff + jitter for transient LexErrors;
@@ -9,6 +10,7 @@
  * - `Clock` (clock.ts): injectable time for tests.
  */
 export * from './clock';
+export * from './rate';
 export * from './rate-limit';
 export * from './retry';
 export * from './http';
