@@ -12,7 +12,7 @@ import { Choices } from '../../solution/generated/names';
 import { parseProfile } from '../../scripts/src/mapping/profile-lifecycle';
 import type { Profile } from '../../scripts/src/mapping/profile';
 import { tableByLogicalName } from '../../solution/src/schema';
-import type { CurrentUser, LexData } from '../shared/data';
+import { userEmail, type CurrentUser, type LexData } from '../shared/data';
 import type { Label } from '../shared/labels';
 import { confirmedVersion, mapRows, proposalKey, unmappedEntities, type ProposalDecision } from '../shared/mapping-review';
 import { errorText, NoticeBar, type Notice } from '../shared/ui';
@@ -98,7 +98,7 @@ export function MappingReview({ recordId, profileJson, data, user, label, now = 
     if (!profile) return;
     setBusy(true);
     try {
-      const result = confirmedVersion(profile, decisions, user.email, now());
+      const result = confirmedVersion(profile, decisions, await userEmail(data, user), now());
       if (!result.profile) {
         setNotice({ intent: 'warning', text: label('PendingProposals', result.pending) });
         return;

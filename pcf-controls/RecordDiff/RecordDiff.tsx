@@ -8,7 +8,7 @@ import {
 } from '@fluentui/react-components';
 import { Choices } from '../../solution/generated/names';
 import type { Profile } from '../../scripts/src/mapping/profile';
-import type { CurrentUser, LexData, Row } from '../shared/data';
+import { userEmail, type CurrentUser, type LexData, type Row } from '../shared/data';
 import type { Label } from '../shared/labels';
 import { loadConfirmedProfile } from '../shared/profiles';
 import { buildRecordDiff, type DiffRowStatus } from '../shared/record-diff';
@@ -72,11 +72,12 @@ export function RecordDiff({ table, recordId, snapshot, data, user, label, onRev
   async function setReview(status: number) {
     setBusy(true);
     try {
-      const values: Row = { lex_reviewstatus: status, lex_reviewedby: user.email, lex_reviewedon: new Date().toISOString() };
+      const email = await userEmail(data, user);
+      const values: Row = { lex_reviewstatus: status, lex_reviewedby: email, lex_reviewedon: new Date().toISOString() };
       if (note.trim()) values['lex_reviewnote'] = note.trim();
       await data.update(table, recordId, values);
       setRow((r) => ({ ...r, ...values }));
-      setNotice({ intent: 'success', text: label(status === REVIEW.Reviewed ? 'MarkedReviewed' : 'MarkedFlagged', user.email) });
+      setNotice({ intent: 'success', text: label(status === REVIEW.Reviewed ? 'MarkedReviewed' : 'MarkedFlagged', email) });
       onReviewed?.(status);
     } catch (error) {
       setNotice({ intent: 'error', title: label('SaveFailed'), text: errorText(error) });

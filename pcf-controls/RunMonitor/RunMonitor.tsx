@@ -11,8 +11,7 @@ import {
   Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles, tokens,
 } from '@fluentui/react-components';
 import { Choices } from '../../solution/generated/names';
-import type { CurrentUser, LexData, Row } from '../shared/data';
-import { formatted } from '../shared/data';
+import { formatted, userEmail, type CurrentUser, type LexData, type Row } from '../shared/data';
 import type { Label } from '../shared/labels';
 import { canApprove, canRequestRollback, choiceLabel, readRunSummary } from '../shared/run-summary';
 import { errorText, Loading, NoticeBar, type Notice } from '../shared/ui';
@@ -82,13 +81,14 @@ export function RunMonitor({ recordId, data, user, label, now = () => new Date()
     setBusy(true);
     try {
       const at = now().toISOString();
+      const email = await userEmail(data, user);
       const values: Row =
         action === 'Approve'
-          ? { lex_runstatus: Choices.lex_runstatus.Approved, lex_approvedby: user.email, lex_approvedon: at }
-          : { lex_runstatus: Choices.lex_runstatus.RollbackRequested, lex_rollbackrequestedby: user.email, lex_rollbackrequestedon: at };
+          ? { lex_runstatus: Choices.lex_runstatus.Approved, lex_approvedby: email, lex_approvedon: at }
+          : { lex_runstatus: Choices.lex_runstatus.RollbackRequested, lex_rollbackrequestedby: email, lex_rollbackrequestedon: at };
       await data.update('lex_migrationrun', recordId, values);
       setRow((r) => ({ ...r, ...values, 'lex_runstatus@OData.Community.Display.V1.FormattedValue': undefined }));
-      setNotice({ intent: 'success', text: action === 'Approve' ? label('Approved', user.email) : label('RollbackRequested', user.email, String(row?.['lex_runkey'] ?? '')) });
+      setNotice({ intent: 'success', text: action === 'Approve' ? label('Approved', email) : label('RollbackRequested', email, String(row?.['lex_runkey'] ?? '')) });
     } catch (error) {
       setNotice({ intent: 'error', title: label('SaveFailed'), text: errorText(error) });
     } finally {

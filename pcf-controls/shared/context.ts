@@ -17,8 +17,8 @@ export function currentUser(context: ComponentFramework.Context<unknown>): Curre
   return {
     id: settings.userId.replace(/[{}]/g, ''),
     name: settings.userName,
-    // PCF does not give the user's email; the platform user name is the sign-in name (UPN), which is the email in Entra ID.
-    email: (settings as unknown as { userPrincipalName?: string }).userPrincipalName ?? settings.userName,
+    // PCF gives no email: the components read it from the user's systemuser row when they write (userEmail).
+    email: '',
     roles: settings.securityRoles,
     isMigrationAdmin: isMigrationAdmin(settings.securityRoles.map((id) => ({ id }))),
   };

@@ -54,3 +54,14 @@ export const formatted = (row: Row, column: string): string | undefined => {
   const value = row[`${column}@OData.Community.Display.V1.FormattedValue`];
   return typeof value === 'string' ? value : undefined;
 };
+
+/**
+ * The email written to lex_reviewedby / lex_confirmedby / lex_approvedby. PCF's user settings give
+ * a display name, not an email, so the signed-in user's systemuser row supplies it.
+ */
+export async function userEmail(data: LexData, user: CurrentUser): Promise<string> {
+  if (user.email.includes('@')) return user.email;
+  const row = await data.retrieve('systemuser', user.id, ['internalemailaddress']);
+  const email = row['internalemailaddress'];
+  return typeof email === 'string' && email ? email : user.name;
+}

@@ -95,12 +95,15 @@ describeWithChromium('local review page in headless Chromium', () => {
     await page.screenshot({ path: path.join(SHOTS, '02-record-diff.png'), fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
 
-    await page.getByRole('switch', { name: 'Show only differences' }).click();
+    // Keyboard only: focus the switch and toggle it with Space, as a screen-reader user would.
+    await page.getByRole('switch', { name: 'Show only differences' }).focus();
+    await page.keyboard.press('Space');
     const rows = diff.locator('tbody tr');
     await expect(rows.count()).resolves.toBe(count);
     expect(await diff.locator('tbody tr:not([data-status="differs"])').count()).toBe(0);
     await page.getByRole('textbox', { name: 'Review note' }).fill('Description changed on purpose by the supervising partner.');
-    await page.getByRole('button', { name: 'Mark reviewed' }).click();
+    await page.getByRole('button', { name: 'Mark reviewed' }).focus();
+    await page.keyboard.press('Enter');
     await page.getByText('Marked reviewed by avery.admin@lexbridge.test.').waitFor();
     await page.screenshot({ path: path.join(SHOTS, '03-record-diff-reviewed.png'), fullPage: true });
 

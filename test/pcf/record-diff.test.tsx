@@ -63,6 +63,16 @@ describe('RecordDiff', () => {
     expect(Date.parse(String(write.values['lex_reviewedon']))).not.toBeNaN();
   });
 
+  it('inside Dynamics (no email in the PCF user settings) records the email from the user\'s systemuser row', async () => {
+    const row = matterRow();
+    const data = fakeData({ lex_matter: [row], lex_mappingprofile: [profileRow(confirmedClioProfile())], systemuser: [{ systemuserid: 'u7', internalemailaddress: 'sam@firm.example' }] });
+    render(<RecordDiff table="lex_matter" recordId={MATTER_ID} snapshot={String(row['lex_sourcesnapshot'])} data={data} user={{ id: 'u7', name: 'Sam Associate', email: '', roles: [] }} label={label} />);
+    await screen.findByText('2 field(s) differ');
+    fireEvent.click(screen.getByRole('button', { name: 'Mark reviewed' }));
+    await screen.findByText('Marked reviewed by sam@firm.example.');
+    expect(data.writes[0]!.values['lex_reviewedby']).toBe('sam@firm.example');
+  });
+
   it('flags a matter', async () => {
     const data = setup();
     await screen.findByText('2 field(s) differ');
