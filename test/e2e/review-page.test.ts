@@ -79,7 +79,7 @@ describeWithChromium('local review page in headless Chromium', () => {
     const matters = page.getByRole('table', { name: 'Matters' });
     await matters.waitFor();
     expect(await matters.getByRole('row').count()).toBeGreaterThan(10);
-    await page.screenshot({ path: path.join(SHOTS, '01-matters.png') });
+    await page.screenshot({ path: path.join(SHOTS, '01-matters.png'), animations: 'disabled' });
     expect(await axeViolations(page)).toEqual([]);
 
     await matters.getByRole('link').first().click();
@@ -92,7 +92,7 @@ describeWithChromium('local review page in headless Chromium', () => {
     const description = differing.filter({ hasText: EDITED });
     await expect(description.innerText()).resolves.toContain('Matter Description');
     expect(await diff.locator('tr[data-status="match"]').count()).toBeGreaterThan(3);
-    await page.screenshot({ path: path.join(SHOTS, '02-record-diff.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, '02-record-diff.png'), fullPage: true, animations: 'disabled' });
     expect(await axeViolations(page)).toEqual([]);
 
     // Keyboard only: focus the switch and toggle it with Space, as a screen-reader user would.
@@ -105,7 +105,7 @@ describeWithChromium('local review page in headless Chromium', () => {
     await page.getByRole('button', { name: 'Mark reviewed' }).focus();
     await page.keyboard.press('Enter');
     await page.getByText('Marked reviewed by avery.admin@lexbridge.test.').waitFor();
-    await page.screenshot({ path: path.join(SHOTS, '03-record-diff-reviewed.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, '03-record-diff-reviewed.png'), fullPage: true, animations: 'disabled' });
 
     const reviewed = (await api(`lex_matters?$select=lex_reviewstatus,lex_reviewedby,lex_reviewnote&$filter=lex_description eq '${EDITED}'`)).value as Record<string, unknown>[];
     expect(reviewed[0]).toMatchObject({ lex_reviewstatus: Choices.lex_reviewstatus.Reviewed, lex_reviewedby: 'avery.admin@lexbridge.test', lex_reviewnote: 'Description changed on purpose by the supervising partner.' });
@@ -119,7 +119,7 @@ describeWithChromium('local review page in headless Chromium', () => {
     await profiles.locator('tr', { hasText: 'Draft' }).getByRole('link').click();
     const suggestions = page.getByRole('table', { name: 'Suggested maps for fields the profile does not cover' });
     await suggestions.waitFor();
-    await page.screenshot({ path: path.join(SHOTS, '04-mapping-review.png') });
+    await page.screenshot({ path: path.join(SHOTS, '04-mapping-review.png'), animations: 'disabled' });
     expect(await axeViolations(page)).toEqual([]);
 
     const rows = suggestions.locator('tbody tr');
@@ -128,7 +128,7 @@ describeWithChromium('local review page in headless Chromium', () => {
     for (let i = 0; i < count; i++) await rows.nth(i).getByRole('button', { name: i === 0 ? 'Reject' : 'Accept' }).click();
     await page.getByRole('button', { name: 'Confirm mapping' }).click();
     await page.getByText('Mapping confirmed').waitFor();
-    await page.screenshot({ path: path.join(SHOTS, '05-mapping-confirmed.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, '05-mapping-confirmed.png'), fullPage: true, animations: 'disabled' });
 
     const confirmed = (await api(`lex_mappingprofiles?$select=lex_version,lex_confirmedby&$filter=lex_profilestatus eq ${Choices.lex_profilestatus.Confirmed}&$orderby=lex_version desc`)).value as Record<string, unknown>[];
     expect(confirmed[0]).toMatchObject({ lex_version: 2, lex_confirmedby: 'avery.admin@lexbridge.test' });
@@ -144,7 +144,7 @@ describeWithChromium('local review page in headless Chromium', () => {
     await expect(progress.locator('tr', { hasText: 'matter' }).innerText()).resolves.toMatch(/matter\s+40\s/);
     await admin.getByRole('button', { name: 'Approve sample' }).waitFor();
     expect(await admin.getByRole('button', { name: 'Request rollback' }).count()).toBe(1);
-    await admin.screenshot({ path: path.join(SHOTS, '06-run-monitor-admin.png'), fullPage: true });
+    await admin.screenshot({ path: path.join(SHOTS, '06-run-monitor-admin.png'), fullPage: true, animations: 'disabled' });
     expect(await axeViolations(admin)).toEqual([]);
     await admin.close();
 
@@ -154,7 +154,7 @@ describeWithChromium('local review page in headless Chromium', () => {
     await reviewer.getByRole('table', { name: 'Progress by entity' }).waitFor();
     expect(await reviewer.getByRole('button', { name: 'Approve sample' }).count()).toBe(0);
     expect(await reviewer.getByRole('button', { name: 'Request rollback' }).count()).toBe(0);
-    await reviewer.screenshot({ path: path.join(SHOTS, '07-run-monitor-reviewer.png'), fullPage: true });
+    await reviewer.screenshot({ path: path.join(SHOTS, '07-run-monitor-reviewer.png'), fullPage: true, animations: 'disabled' });
     await reviewer.close();
   }, 120_000);
 });
