@@ -6,7 +6,7 @@
  */
 import * as React from 'react';
 import {
-  Badge, Button, Dropdown, Option, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title3, Subtitle2, makeStyles, tokens,
+  Badge, Button, Dropdown, Input, Option, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title3, Subtitle2, makeStyles, tokens,
 } from '@fluentui/react-components';
 import { Choices } from '../../solution/generated/names';
 import { parseProfile } from '../../scripts/src/mapping/profile-lifecycle';
@@ -37,6 +37,7 @@ const useStyles = makeStyles({
   samples: { color: tokens.colorNeutralForeground3 },
   // Fluent's Dropdown asks for 250px; inside a table cell it takes the cell's width instead.
   dropdown: { minWidth: '0', width: '100%' },
+  source: { display: 'inline-flex', alignItems: 'center', columnGap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
 });
 
 /** Up to three values per top-level source field, from migrated rows' snapshots. */
@@ -72,6 +73,9 @@ export function MappingReview({ recordId, profileJson, data, user, label, now = 
   }, [profileJson, label]);
   const profile = parsed.profile;
   const [decisions, setDecisions] = React.useState<Map<string, ProposalDecision>>(new Map());
+  // Source paths a person rewrote, by field-map row; `editing` is the row whose input is open.
+  const [sources, setSources] = React.useState<Map<string, string>>(new Map());
+  const [editing, setEditing] = React.useState<string>();
   const [samples, setSamples] = React.useState<Map<string, string[]>>(new Map());
   const [notice, setNotice] = React.useState<Notice>(parsed.error ? { intent: 'error', title: label('InvalidProfile'), text: parsed.error } : undefined);
   const [busy, setBusy] = React.useState(false);
@@ -98,7 +102,7 @@ export function MappingReview({ recordId, profileJson, data, user, label, now = 
     if (!profile) return;
     setBusy(true);
     try {
-      const result = confirmedVersion(profile, decisions, await userEmail(data, user), now());
+      const result = confirmedVersion(profile, { decisions, sources }, await userEmail(data, user), now());
       if (!result.profile) {
         setNotice({ intent: 'warning', text: label('PendingProposals', result.pending) });
         return;
@@ -201,14 +205,45 @@ export function MappingReview({ recordId, profileJson, data, user, label, now = 
           </TableRow>
         </TableHeader>
         <TableBody>
-          {rows.map((r) => (
-            <TableRow key={r.key}>
-              <TableCell>{r.from ? `${r.entity}.${r.from}` : label('NoSourceField')}</TableCell>
-              <TableCell>{`${r.table}.${r.column}`}</TableCell>
-              <TableCell>{r.transform}</TableCell>
-              <TableCell className={styles.samples}>{sampleText(r.table, r.from)}</TableCell>
-            </TableRow>
-          ))}
+          {rows.map((r) => {
+            const from = sources.get(r.key) ?? r.from;
+            const target = `${r.table}.${r.column}`;
+            return (
+              <TableRow key={r.key} data-map={r.key}>
+                <TableCell>
+                  {editing === r.key ? (
+                    <Input
+                      aria-label={label('SourceFor', target)}
+                      defaultValue={from}
+                      autoFocus
+                      onBlur={(e) => {
+                        const value = e.currentTarget.value.trim();
+                        if (value && value !== r.from) setSources((m) => new Map(m).set(r.key, value));
+                        setEditing(undefined);
+                      }}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Enter') e.currentTarget.blur();
+                        if (e.key === 'Escape') setEditing(undefined);
+                      }}
+                    />
+                  ) : (
+                    <span className={styles.source}>
+                      {from ? `${r.entity}.${from}` : label('NoSourceField')}
+                      {sources.has(r.key) && <Badge appearance="tint" color="warning">{label('Edited')}</Badge>}
+                      {r.from && !isConfirmed && (
+                        <Button size="small" appearance="subtle" aria-label={label('EditSourceOf', target)} onClick={() => setEditing(r.key)}>
+                          {label('Edit')}
+                        </Button>
+                      )}
+                    </span>
+                  )}
+                </TableCell>
+                <TableCell>{target}</TableCell>
+                <TableCell>{r.transform}</TableCell>
+                <TableCell className={styles.samples}>{sampleText(r.table, from)}</TableCell>
+              </TableRow>
+            );
+          })}
         </TableBody>
       </Table>
 

@@ -55,26 +55,53 @@ export const proposalKey = (p: Proposal) => `${p.entity}.${p.field}`;
 export const unmappedEntities = (profile: Profile): { entity: string; reason: string }[] =>
   Object.entries(profile.skip).map(([entity, reason]) => ({ entity, reason }));
 
-/** The profile with each decided proposal written in: accepted → explicit column, rejected → the JSON column. */
-export function applyDecisions(profile: Profile, decisions: ReadonlyMap<string, ProposalDecision>): Profile {
+/** What a reviewer changed: decisions on suggestions, and new source paths for mapped columns (by `MapRow.key`). */
+export interface ReviewChanges {
+  decisions: ReadonlyMap<string, ProposalDecision>;
+  /** `number + description` concatenates; `a|b` takes the first that has a value, as in the profile. */
+  sources?: ReadonlyMap<string, string>;
+}
+
+function parseSource(text: string): string | string[] {
+  const parts = text.split('+').map((p) => p.trim()).filter(Boolean);
+  return parts.length === 1 ? parts[0]! : parts;
+}
+
+/**
+ * The profile with the reviewer's changes written in: accepted suggestions → explicit column
+ * (or the JSON column), rejected → the JSON column, edited source paths replaced. A confirmed
+ * profile is never edited in place: the result is its next draft version.
+ */
+export function applyChanges(profile: Profile, changes: ReviewChanges): Profile {
   return reviseProfile(profile, (draft) => {
     const customFields = { ...draft.customFields };
     const remaining: Proposal[] = [];
     for (const p of draft.proposals) {
-      const decision = decisions.get(proposalKey(p)) ?? { kind: 'pending' };
+      const decision = changes.decisions.get(proposalKey(p)) ?? { kind: 'pending' };
       // The JSON column (and the snapshot) are where unlisted fields go anyway: no explicit column entry.
       if (decision.kind === 'accepted' && !JSON_COLUMNS.has(decision.column)) customFields[proposalKey(p)] = { table: p.table, column: decision.column };
       else if (decision.kind === 'accepted') customFields[proposalKey(p)] = { json: true };
       else if (decision.kind === 'rejected') customFields[proposalKey(p)] = { json: true };
       else remaining.push(p);
     }
-    return { ...draft, customFields, proposals: remaining };
+    const entities = structuredClone(draft.entities);
+    for (const [entity, { targets }] of Object.entries(entities)) {
+      for (const target of targets) {
+        for (const [column, map] of Object.entries(target.columns)) {
+          const edited = changes.sources?.get(`${entity}/${target.table}${target.suffix ?? ''}/${column}`)?.trim();
+          if (edited) target.columns[column] = { ...map, from: parseSource(edited) };
+        }
+      }
+    }
+    return { ...draft, entities, customFields, proposals: remaining };
   });
 }
 
-/** The confirmed version a person's confirmation creates; proposals still pending stop it. */
-export function confirmedVersion(profile: Profile, decisions: ReadonlyMap<string, ProposalDecision>, by: string, at: Date): { profile?: Profile; pending: number } {
-  const draft = applyDecisions(profile, decisions);
+export const applyDecisions = (profile: Profile, decisions: ReadonlyMap<string, ProposalDecision>): Profile => applyChanges(profile, { decisions });
+
+/** The confirmed version a person's confirmation creates; suggestions still pending stop it. */
+export function confirmedVersion(profile: Profile, changes: ReviewChanges, by: string, at: Date): { profile?: Profile; pending: number } {
+  const draft = applyChanges(profile, changes);
   if (draft.proposals.length) return { pending: draft.proposals.length };
   return { profile: confirmProfile(draft, by, at), pending: 0 };
 }

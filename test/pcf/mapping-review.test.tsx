@@ -80,6 +80,27 @@ describe('MappingReview', () => {
     expect(screen.getByRole('button', { name: 'Confirm mapping' })).toHaveProperty('disabled', true);
   });
 
+  it('edits the source of a mapped column; the confirmed version carries the edit', async () => {
+    const data = setup();
+    fireEvent.click(screen.getByRole('button', { name: 'Edit the source field of lex_matter.lex_description' }));
+    const input = screen.getByRole('textbox', { name: /Source field for lex_matter.lex_description/ });
+    fireEvent.change(input, { target: { value: 'description + customFields.Court' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    fireEvent.blur(input);
+    const row = document.querySelector('[data-map="matter/lex_matter/lex_description"]') as HTMLElement;
+    expect(within(row).getByText('matter.description + customFields.Court')).toBeTruthy();
+    expect(within(row).getByText('Edited')).toBeTruthy();
+    fireEvent.click(within(proposalRow('matter.Court')).getByRole('button', { name: 'Reject' }));
+    fireEvent.click(within(proposalRow('matter.Referral source')).getByRole('button', { name: 'Reject' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm mapping' }));
+    await screen.findByText('Mapping confirmed');
+    const confirmed = parseProfile(JSON.parse(String(data.writes.find((w) => w.kind === 'create')!.values['lex_profilejson'])));
+    const matter = confirmed.entities['matter']!.targets.find((t) => t.table === 'lex_matter')!;
+    expect(matter.columns['lex_description']!.from).toEqual(['description', 'customFields.Court']);
+    // Everything else is as it was.
+    expect(matter.columns['lex_matternumber']!.from).toBe('number|$sourceId');
+  });
+
   it('reports a profile that is not valid instead of rendering it', () => {
     const data = fakeData();
     render(<MappingReview recordId={DRAFT_ID} profileJson={JSON.stringify({ name: 'x' })} data={data} user={user} label={label} />);
