@@ -1,14 +1,21 @@
 import * as React from 'react';
 import { RecordDiff as RecordDiffView } from './RecordDiff';
 import { contextData, contextLabel, currentUser, formRecord } from '../shared/context';
+import type { CurrentUser, LexData } from '../shared/data';
+import type { Label } from '../shared/labels';
 import type { IInputs, IOutputs } from './generated/ManifestTypes';
 
 /** Maps the PCF context to RecordDiff's props; everything else lives in the component. */
 export class RecordDiff implements ComponentFramework.ReactControl<IInputs, IOutputs> {
-  private notifyOutputChanged!: () => void;
+  // Made once: updateView runs on every form change, and new objects would make the view reload its row.
+  private data!: LexData;
+  private label!: Label;
+  private user!: CurrentUser;
 
-  public init(context: ComponentFramework.Context<IInputs>, notifyOutputChanged: () => void): void {
-    this.notifyOutputChanged = notifyOutputChanged;
+  public init(context: ComponentFramework.Context<IInputs>): void {
+    this.data = contextData(context);
+    this.label = contextLabel(context);
+    this.user = currentUser(context);
   }
 
   public updateView(context: ComponentFramework.Context<IInputs>): React.ReactElement {
@@ -17,10 +24,9 @@ export class RecordDiff implements ComponentFramework.ReactControl<IInputs, IOut
       table: record.table,
       recordId: record.id,
       snapshot: context.parameters.snapshot.raw,
-      data: contextData(context),
-      user: currentUser(context),
-      label: contextLabel(context),
-      onReviewed: () => this.notifyOutputChanged(),
+      data: this.data,
+      user: this.user,
+      label: this.label,
     });
   }
 
