@@ -68,7 +68,7 @@ describe.each([
     await generate({ source: kind, matters: 8, seed: 3, dirtRate: 0.1, out: path.join(dir, 'export') });
     const origin = await sourceFor(kind, path.join(dir, 'export'));
     try {
-      await runExtract({ source: kind, from: origin.from, out: path.join(dir, 'staging') });
+      await runExtract({ source: kind, from: origin.from, out: path.join(dir, 'staging'), fixtureCredentials: /^https?:/.test(origin.from) });
     } finally {
       await origin.close();
     }

@@ -35,6 +35,38 @@ describe('executePlan', () => {
     expect(j.operations().filter((o) => o.action === 'created')).toHaveLength(6);
   });
 
+  it('closes opportunities and cases with the documented messages, once: rows already in their state are left alone, others reopened first', async () => {
+    const client = new MemoryClient();
+    const won = op('opportunity', 'clio:matter:20#opportunity', { name: 'Won matter' }, {}, { state: { statecode: 1, statuscode: 3 } });
+    const lost = op('opportunity', 'clio:matter:21#opportunity', { name: 'Lost matter' }, {}, { state: { statecode: 2, statuscode: 4 } });
+    const resolved = op('incident', 'clio:matter:22#incident', { title: 'Resolved matter' }, {}, { state: { statecode: 1, statuscode: 5 } });
+    const load = async () => {
+      const j = journal();
+      await executePlan(buildPlan([won, lost, resolved]), { client, journal: j });
+      return j.operations().filter((o) => o.action === 'state');
+    };
+    const first = await load();
+    expect(first.every((o) => o.status === 'ok')).toBe(true);
+    expect(client.messages).toEqual([
+      { name: 'WinOpportunity', body: { OpportunityClose: { subject: 'Closed by Lexbridge migration', 'opportunityid@odata.bind': `/opportunities(${won.id})` }, Status: 3 } },
+      { name: 'LoseOpportunity', body: { OpportunityClose: { subject: 'Closed by Lexbridge migration', 'opportunityid@odata.bind': `/opportunities(${lost.id})` }, Status: 4 } },
+      { name: 'CloseIncident', body: { IncidentResolution: { subject: 'Closed by Lexbridge migration', 'incidentid@odata.bind': `/incidents(${resolved.id})` }, Status: 5 } },
+    ]);
+
+    // A second run (the full run after its sample, or `npm start` again): Dataverse refuses to
+    // close a closed row, so nothing is sent and the state still counts as done.
+    client.messages.length = 0;
+    const second = await load();
+    expect(second.map((o) => o.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(client.messages).toEqual([]);
+
+    // Someone closed one the other way in Dynamics: it is reopened, then closed as the source says.
+    client.row('opportunity', won.id)!.values = { ...client.row('opportunity', won.id)!.values, statecode: 2, statuscode: 5 };
+    expect((await load()).every((o) => o.status === 'ok')).toBe(true);
+    expect(client.messages.map((m) => m.name)).toEqual(['WinOpportunity']);
+    expect(client.row('opportunity', won.id)!.values).toMatchObject({ statecode: 1, statuscode: 3 });
+  });
+
   it('sends overriddencreatedon on create only', async () => {
     const client = new MemoryClient();
     const created = op('account', 'clio:contact:50', { name: 'Old Firm', lex_originalcreatedon: '2015-03-01T00:00:00Z' });

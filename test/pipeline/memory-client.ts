@@ -164,8 +164,32 @@ export class MemoryClient implements DataverseClient {
   async entityDefinition() {
     return undefined;
   }
-  async execute<T>(name: string): Promise<T | undefined> {
-    throw new DataverseError({ status: 501, message: `${name} is not implemented in the memory client` });
+  /** State messages sent, in order, with their bodies. */
+  readonly messages: { name: string; body: Row }[] = [];
+
+  /**
+   * WinOpportunity, LoseOpportunity and CloseIncident as Dataverse runs them: the close activity
+   * binds the row, `Status` is a status of the target state, and only an open row can be closed.
+   */
+  async execute<T>(name: string, body: Row = {}): Promise<T | undefined> {
+    const closes: Record<string, { table: string; state: number; activity: string; id: string }> = {
+      WinOpportunity: { table: 'opportunity', state: 1, activity: 'OpportunityClose', id: 'opportunityid' },
+      LoseOpportunity: { table: 'opportunity', state: 2, activity: 'OpportunityClose', id: 'opportunityid' },
+      CloseIncident: { table: 'incident', state: 1, activity: 'IncidentResolution', id: 'incidentid' },
+    };
+    const close = closes[name];
+    if (!close) throw new DataverseError({ status: 501, message: `${name} is not implemented in the memory client` });
+    this.messages.push({ name, body });
+    const bind = (body[close.activity] as Row | undefined)?.[`${close.id}@odata.bind`];
+    const id = typeof bind === 'string' ? /\(([^)]+)\)$/.exec(bind)?.[1] : undefined;
+    const stored = id ? this.store(close.table).get(id) : undefined;
+    if (!stored) throw new DataverseError({ status: 404, dataverseCode: '0x80040217', message: `${close.table} With Id = ${String(id)} Does Not Exist` });
+    const status = this.def(close.table).states?.find((s) => s.value === close.state)?.statuses.some((s) => s.value === body['Status']);
+    if (!status) throw new DataverseError({ status: 400, dataverseCode: '0x80048d19', message: `${String(body['Status'])} is not a status of state ${close.state}` });
+    if ((stored.values['statecode'] ?? 0) !== 0) throw new DataverseError({ status: 400, dataverseCode: '0x80040203', message: `The ${close.table} is not open` });
+    stored.values['statecode'] = close.state;
+    stored.values['statuscode'] = body['Status'];
+    return undefined;
   }
 }
 

@@ -102,7 +102,17 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
     opsDone += step.ops.length;
     options.onProgress?.({ stepsDone: stepsRun + stepsSkipped, stepsTotal: plan.steps.length, opsDone, opsTotal, step });
   };
+  // Groups (consecutive steps of one table and phase) run in plan order, but a write group starts
+  // beside the write groups still running unless its table looks up one of theirs: independent
+  // tables (tasks, emails, notes…) load together. Every other phase waits for all before it.
+  const running: { group: readonly PlanStep[]; finished: Promise<void> }[] = [];
+  let failure: { error: unknown } | undefined;
+  const stop = () => !!failure || !!options.signal?.aborted;
   for (const group of sameTableRuns(plan.steps)) {
+    const head = group[0]!;
+    const blockers = running.filter(({ group: [other] }) => head.phase !== 'write' || other!.phase !== 'write' || looksUp(head.table, other!.table, from));
+    await Promise.all(blockers.map((b) => b.finished));
+    if (stop()) break;
     const pending: PlanStep[] = [];
     for (const step of group) {
       if (done.has(step.index)) {
@@ -110,11 +120,20 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
         opsDone += step.ops.length;
       } else pending.push(step);
     }
-    if (pending.length && options.signal?.aborted) return { status: 'stopped', stepsRun, stepsSkipped, failedOps };
-    await inParallel(pending, options.parallelSteps ?? 8, runOne, () => !!options.signal?.aborted);
-    if (options.signal?.aborted && stepsRun + stepsSkipped < plan.steps.length) return { status: 'stopped', stepsRun, stepsSkipped, failedOps };
+    const finished = inParallel(pending, options.parallelSteps ?? 8, runOne, stop).catch((error: unknown) => {
+      failure ??= { error };
+    });
+    running.push({ group, finished });
   }
+  await Promise.all(running.map((r) => r.finished));
+  if (failure) throw failure.error;
+  if (stepsRun + stepsSkipped < plan.steps.length) return { status: 'stopped', stepsRun, stepsSkipped, failedOps };
   return { status: 'completed', stepsRun, stepsSkipped, failedOps };
+}
+
+/** Whether rows of `table` may bind a lookup to rows of `other` (so must wait for them). */
+function looksUp(table: string, other: string, from: SolutionSchema): boolean {
+  return tableOf(table, from).columns.some((c) => c.type.kind === 'lookup' && c.type.targets.includes(other));
 }
 
 /** Consecutive steps with the same phase and table: the units that may overlap. */
@@ -268,10 +287,24 @@ async function stateStep(step: PlanStep, table: TableDef, client: DataverseClien
     if (done) results.set(op, toRecord(op, 'state', { ok: true, recordKey: op.sourceKey }));
     return !done;
   });
+  // Closed the other way since (Won where the source says Lost, a case cancelled in Dynamics):
+  // the messages close open rows only, so reopen those first, with a plain update, as Learn allows.
+  const openState = table.states?.[0]?.value ?? 0;
+  const toReopen = pending.filter((op) => {
+    const now = current.get(op.id.toLowerCase())?.statecode;
+    return now !== undefined && now !== null && now !== openState;
+  });
+  if (toReopen.length) {
+    const reopened = await client.upsertMany(step.table, toReopen.map((op) => ({ key: op.id, row: { statecode: openState }, recordKey: op.sourceKey })));
+    toReopen.forEach((op, i) => {
+      const result = reopened[i];
+      if (!result?.ok) results.set(op, toRecord(op, 'state', result));
+    });
+  }
   // One request per row (these messages have no bulk form), sent together: the client's
   // adaptive parallelism decides how many are in flight.
   await Promise.all(
-    pending.map(async (op) => {
+    pending.filter((op) => !results.has(op)).map(async (op) => {
       const message = table.statesNeedingMessage![op.state!.statecode]!;
       try {
         await client.execute(message, stateMessageBody(message, op, from));
