@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHttpClient, type HttpDataverseClient } from '../../scripts/src/dataverse/http';
 import { staticTokenSource } from '../../scripts/src/dataverse/http/auth';
+import { DataverseError } from '../../scripts/src/dataverse/errors';
 import { Journal, runsRoot } from '../../scripts/src/journal/journal';
 import type { TargetOp } from '../../scripts/src/mapping/target-op';
 import { diffStatusValue } from '../../scripts/src/pipeline/verify';
@@ -136,6 +137,20 @@ describe('the journal and the report on the run row', () => {
     attached.close();
     expect(Buffer.from(String(notes[1]!['documentbody']), 'base64').toString('utf8')).toBe(readFileSync(run.report, 'utf8'));
     expect((await summaryOf(run.runId)).files).toEqual([expect.objectContaining({ file: 'journal.db', attached: true }), expect.objectContaining({ file: 'report.html', attached: true })]);
+  });
+
+  it('finishes the run when the environment refuses the notes, and says why they are not on the row', async () => {
+    const refusing = Object.create(client) as HttpDataverseClient;
+    refusing.upsert = async (table, key, row) => {
+      if (table === 'annotation') throw new DataverseError({ status: 400, dataverseCode: '0x80048d19', message: 'notes are not enabled for this table' });
+      return client.upsert(table, key, row);
+    };
+    const run = await startRun({ cwd, source: 'clio', environment: sandbox.apiUrl, client: refusing, ops: firm(), extracted, profile, mode: 'sample', sample: { size: 2, candidates } });
+    expect(run.status).toBe('completed');
+    expect((await summaryOf(run.runId)).files).toEqual([
+      expect.objectContaining({ file: 'journal.db', attached: false, reason: expect.stringContaining('notes are not enabled') }),
+      expect.objectContaining({ file: 'report.html', attached: false }),
+    ]);
   });
 
   it('says which file did not fit, its size and where it is, instead of attaching it', async () => {

@@ -5,6 +5,7 @@
  * environment's `maxuploadfilesize` is not attached; the summary says so and where it is.
  */
 import type { DataverseClient } from '../dataverse/client';
+import { LexError } from '../errors';
 import type { RunMeta, RunMode } from '../journal/journal';
 import { rowId } from '../mapping/target-op';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../preflight/defaults';
@@ -56,15 +57,22 @@ export async function attachRunFiles(client: DataverseClient, runId: string, fil
       continue;
     }
     const annotationId = rowId(`lexbridge:run:${runId}:${f.name}`);
-    await client.upsert('annotation', annotationId, {
-      subject: f.subject,
-      notetext: `Lexbridge run ${runId}: ${f.name} (on disk at ${f.path})`,
-      filename: f.name,
-      mimetype: f.mimeType,
-      documentbody: f.base64,
-      [`${navigationProperty(objectid, 'lex_migrationrun')}@odata.bind`]: rowReference('lex_migrationrun', runRowId(runId)),
-    });
-    out.push({ file: f.name, attached: true, annotationId, base64Bytes: size });
+    try {
+      await client.upsert('annotation', annotationId, {
+        subject: f.subject,
+        notetext: `Lexbridge run ${runId}: ${f.name} (on disk at ${f.path})`,
+        filename: f.name,
+        mimetype: f.mimeType,
+        documentbody: f.base64,
+        [`${navigationProperty(objectid, 'lex_migrationrun')}@odata.bind`]: rowReference('lex_migrationrun', runRowId(runId)),
+      });
+      out.push({ file: f.name, attached: true, annotationId, base64Bytes: size });
+    } catch (error) {
+      // The run's outcome does not depend on its notes (an environment may not allow notes on the
+      // run table): say why the file is not on the row, and where it is.
+      if (error instanceof LexError && error.transient) throw error;
+      out.push({ file: f.name, attached: false, path: f.path, base64Bytes: size, maxUploadFileSize, reason: `the note could not be written: ${error instanceof Error ? error.message : String(error)}` });
+    }
   }
   return out;
 }
