@@ -13,7 +13,8 @@ import { startRun } from '../../scripts/src/pipeline/run';
 import { cli, duplicateSourceKeys, prepare, PLATFORM_SET, SIZE, stagedFirm, tableSnapshot, type Prepared } from './support/harness';
 
 /** Besides the platform's columns: which run wrote a row, and when the row was created. */
-const IGNORED = new Set([...PLATFORM_SET, 'createdon', 'lex_migrationrunid']);
+// overriddencreatedon: the platform stamps it with the real creation time when createdon is supplied.
+const IGNORED = new Set([...PLATFORM_SET, 'createdon', 'overriddencreatedon', 'lex_migrationrunid']);
 
 function checkpointsDone(file: string): number {
   if (!existsSync(file)) return 0;
