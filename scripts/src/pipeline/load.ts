@@ -108,12 +108,6 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
   const running: { group: readonly PlanStep[]; finished: Promise<void> }[] = [];
   let failure: { error: unknown } | undefined;
   const stop = () => !!failure || !!options.signal?.aborted;
-  // Groups (consecutive steps of one table and phase) run in plan order, but a write group starts
-  // beside the write groups still running unless its table looks up one of theirs: independent
-  // tables (tasks, emails, notes…) load together. Every other phase waits for all before it.
-  const running: { group: readonly PlanStep[]; finished: Promise<void> }[] = [];
-  let failure: { error: unknown } | undefined;
-  const stop = () => !!failure || !!options.signal?.aborted;
   for (const group of sameTableRuns(plan.steps)) {
     const head = group[0]!;
     const blockers = running.filter(({ group: [other] }) => head.phase !== 'write' || other!.phase !== 'write' || looksUp(head.table, other!.table, from));
