@@ -10,6 +10,7 @@ import { round, timed, type BenchScenario } from '../harness';
 import { generateFirm } from '../../src/generate/firm';
 import { renderClioApi } from '../../src/generate/render/clio-api';
 import { startClioFixtureServer } from '../../src/fixtures/clio-server';
+import { fixtureCredentials } from '../../src/fixtures/oauth';
 import { createClioApiConnector } from '../../src/sources/clio-api/connector';
 import { CLIO_STREAMS } from '../../src/sources/clio-api/streams';
 
@@ -25,7 +26,7 @@ export const scenario: BenchScenario = {
     const server = await startClioFixtureServer({ dataDir, rate: { limit: RATE.requests, windowMs: RATE.windowMs } });
     try {
       // small pages so the run is long enough to measure the pacing, not the first burst
-      const connector = createClioApiConnector({ from: server.baseUrl, config: { pageSize: 25, rateLimit: RATE } }, { env: {} });
+      const connector = createClioApiConnector({ from: server.baseUrl, config: { ...fixtureCredentials(server.baseUrl), pageSize: 25, rateLimit: RATE } }, { env: {} });
       let records = 0;
       const { ms } = await timed(async () => {
         for (const stream of CLIO_STREAMS) for await (const m of connector.read(stream.name)) if (m.kind === 'record') records++;
