@@ -187,17 +187,29 @@ export function readBackSelect(ops: readonly TargetOp[], from: SolutionSchema = 
 export async function readBack(client: DataverseClient, ops: readonly TargetOp[], from: SolutionSchema = defaultSchema, chunk = 100): Promise<Map<string, Row>> {
   const rows = new Map<string, Row>();
   const byTable = new Map<string, TargetOp[]>();
-  for (const op of ops) byTable.set(op.table, [...(byTable.get(op.table) ?? []), op]);
+  // Append in place: copying the list per op made read-back quadratic in a table's size.
+  for (const op of ops) {
+    const list = byTable.get(op.table);
+    if (list) list.push(op);
+    else byTable.set(op.table, [op]);
+  }
+  const reads: Promise<void>[] = [];
   for (const [table, tableOps] of byTable) {
     const def = tableOf(table, from);
     const select = readBackSelect(tableOps, from);
+    // Chunks are independent reads: send them together, the client's adaptive parallelism caps them.
     for (let i = 0; i < tableOps.length; i += chunk) {
       const ids = tableOps.slice(i, i + chunk).map((o) => `"${o.id}"`);
       const filter = `Microsoft.Dynamics.CRM.In(PropertyName='${def.primaryIdColumn}',PropertyValues=[${ids.join(',')}])`;
-      for await (const page of client.query(table, { select, filter, pageSize: 5000 })) {
-        for (const row of page) rows.set(rowKey(table, String(row[def.primaryIdColumn])), row);
-      }
+      reads.push(
+        (async () => {
+          for await (const page of client.query(table, { select, filter, pageSize: 5000 })) {
+            for (const row of page) rows.set(rowKey(table, String(row[def.primaryIdColumn])), row);
+          }
+        })(),
+      );
     }
   }
+  await Promise.all(reads);
   return rows;
 }
