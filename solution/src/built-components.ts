@@ -65,7 +65,19 @@ export function builtWebResources(outDir: string, prefix: string): ExtraComponen
     const id = componentId('webresource', name);
     // Exports name the part after the web resource: non-alphanumerics dropped, then the id in upper case.
     const file = `WebResources/${name.replace(/[^A-Za-z0-9]/g, '')}${id.toUpperCase()}`;
+    const fn = (relative: string) => `${def.globalName}.${relative}`;
     return {
+      formEvents: (def.formEvents ?? []).map((e) => ({ table: e.table, event: e.event, library: name, functionName: fn(e.function), passExecutionContext: true })),
+      ribbonCommands: (def.commands ?? []).map((c) => ({
+        table: c.table,
+        name: c.name,
+        label: c.label,
+        tooltip: c.tooltip,
+        sequence: c.sequence,
+        ...(c.modernImage ? { modernImage: c.modernImage } : {}),
+        action: { library: name, functionName: fn(c.function) },
+        enableRules: c.enableRules.map((r) => ({ library: name, functionName: fn(r) })),
+      })),
       rootComponent: { type: ComponentType.WebResource, schemaName: name, behavior: 0 },
       customizations: {
         section: 'WebResources',

@@ -7,7 +7,7 @@
  */
 import JSZip from 'jszip';
 import { buildAppComponents } from './app';
-import type { FormControlBinding } from './app/types';
+import type { FormControlBinding, FormEventHandler, RibbonCommand } from './app/types';
 import type { PacConfig } from './config';
 import { renderContentTypes } from './render/content-types';
 import { renderCustomizations, type ExtraSection } from './render/customizations';
@@ -33,6 +33,10 @@ export interface ExtraComponent {
   parts?: readonly SolutionPart[];
   /** Form fields this component replaces the default control of (a PCF control on a main form). */
   formBindings?: readonly FormControlBinding[];
+  /** Form event handlers this component provides (a web resource's OnLoad function). */
+  formEvents?: readonly FormEventHandler[];
+  /** Main-form command-bar buttons this component provides (a web resource's actions). */
+  ribbonCommands?: readonly RibbonCommand[];
 }
 
 export interface PackInput {
@@ -89,7 +93,18 @@ export function renderSolutionParts(input: PackInput): SolutionPart[] {
     (extra[component.customizations.section] ??= []).push(component.customizations.element);
   }
   const formBindings = (input.extraComponents ?? []).flatMap((c) => c.formBindings ?? []);
-  const customizations = renderCustomizations({ schema: input.schema, app, prefix: input.config.publisher.prefix, managed: input.managed, extra, formBindings });
+  const formEvents = (input.extraComponents ?? []).flatMap((c) => c.formEvents ?? []);
+  const ribbonCommands = (input.extraComponents ?? []).flatMap((c) => c.ribbonCommands ?? []);
+  const customizations = renderCustomizations({
+    schema: input.schema,
+    app,
+    prefix: input.config.publisher.prefix,
+    managed: input.managed,
+    extra,
+    formBindings,
+    formEvents,
+    ribbonCommands,
+  });
   const manifest = renderSolutionXml(input.config, input.managed, rootComponents(input, app.roles, app.app.uniqueName, app.app.siteMapUniqueName));
   const parts: SolutionPart[] = [
     { path: 'customizations.xml', content: xmlDocument(customizations), contentType: XML_TYPE },

@@ -45,6 +45,44 @@ export interface FormControlBinding {
   parameters?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A web resource function registered on a form event of a table's main form, e.g. the matter
+ * form's OnLoad `Lexbridge.MatterForm.onLoad`. Rendered as FormXml `formLibraries` + `events`.
+ */
+export interface FormEventHandler {
+  table: string;
+  /** FormXml event name: `onload`, `onsave`. */
+  event: 'onload' | 'onsave';
+  /** The web resource holding the function, e.g. `lex_/scripts/matterform.js`. */
+  library: string;
+  functionName: string;
+  passExecutionContext: boolean;
+}
+
+/** A JavaScript function a command or an enable rule calls, with the form context (`PrimaryControl`). */
+export interface RibbonFunction {
+  library: string;
+  functionName: string;
+}
+
+/**
+ * A button on a table's main-form command bar: its action and the custom enable rules that
+ * decide whether it is enabled. Rendered as the table's `RibbonDiffXml`.
+ */
+export interface RibbonCommand {
+  table: string;
+  /** Short name, unique per table: `ApproveSample` → ids `lex.lex_migrationrun.ApproveSample.*`. */
+  name: string;
+  label: string;
+  tooltip: string;
+  /** Position among the form's Save group buttons. */
+  sequence: number;
+  /** A Fluent icon name for the modern command bar. */
+  modernImage?: string;
+  action: RibbonFunction;
+  enableRules: readonly RibbonFunction[];
+}
+
 /** savedquery querytype values (Microsoft Learn, savedquery table: QueryType). */
 export const QueryType = { Public: 0, AdvancedFind: 1, QuickFind: 4, Lookup: 64 } as const;
 export type QueryTypeValue = (typeof QueryType)[keyof typeof QueryType];

@@ -3,7 +3,7 @@
  * requires (CustomizationsSolution.xsd, element ImportExportXml). Empty sections are written the
  * way pac writes them (`<Roles />`), so the file reads like a pac-built one.
  */
-import type { AppComponents, AppDef, FormControlBinding, RoleDef } from '../app/types';
+import type { AppComponents, AppDef, FormControlBinding, FormEventHandler, RibbonCommand, RoleDef } from '../app/types';
 import { braced } from '../ids';
 import { solutionRelationships, type RelationshipDef } from '../relationships';
 import type { ChoiceDef, SolutionSchema } from '../schema/types';
@@ -21,6 +21,8 @@ export interface CustomizationsInput {
   managed: boolean;
   extra?: Partial<Record<ExtraSection, readonly XmlElement[]>>;
   formBindings?: readonly FormControlBinding[];
+  formEvents?: readonly FormEventHandler[];
+  ribbonCommands?: readonly RibbonCommand[];
 }
 
 /** The default app tile icon every model-driven app export references (a platform web resource). */
@@ -127,7 +129,16 @@ export function renderCustomizations(input: CustomizationsInput): XmlElement {
   return el(
     'ImportExportXml',
     { 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance' },
-    renderEntities({ schema, forms: app.forms, views: app.views, managed, ...(input.formBindings ? { formBindings: input.formBindings } : {}) }),
+    renderEntities({
+      schema,
+      forms: app.forms,
+      views: app.views,
+      managed,
+      prefix,
+      ...(input.formBindings ? { formBindings: input.formBindings } : {}),
+      ...(input.formEvents ? { formEvents: input.formEvents } : {}),
+      ...(input.ribbonCommands ? { ribbonCommands: input.ribbonCommands } : {}),
+    }),
     el('Roles', {}, app.roles.map(renderRole)),
     el('Workflows'),
     el('FieldSecurityProfiles'),

@@ -6,7 +6,8 @@
  * Custom tables carry every column (the platform columns too, as an export does); native tables
  * appear with `unmodified="1"` and only the columns the solution adds.
  */
-import type { FormControlBinding, FormDef, ViewDef } from '../app/types';
+import type { FormControlBinding, FormDef, FormEventHandler, RibbonCommand, ViewDef } from '../app/types';
+import { renderRibbonDiff } from './ribbon';
 import { braced, componentId } from '../ids';
 import type { ChoiceDef, ColumnDef, KeyDef, SolutionSchema, StateDef, TableDef } from '../schema/types';
 import { bit, el, textEl, type XmlElement } from '../xml/element';
@@ -322,7 +323,46 @@ function renderControlDescriptions(form: FormDef, table: TableDef, bindings: rea
 
 const controlUniqueId = (form: FormDef, field: string) => componentId('form-control', `${form.table}/${field}`);
 
-function renderForm(form: FormDef, table: TableDef, managed: boolean, bindings: readonly FormControlBinding[]): XmlElement {
+/**
+ * `<events>` and `<formLibraries>` for the form's event handlers: each library once, each handler
+ * under its event, ids derived from form + function so rebuilding never changes them.
+ */
+function renderFormEvents(form: FormDef, handlers: readonly FormEventHandler[]): XmlElement[] {
+  if (handlers.length === 0) return [];
+  const libraries = [...new Set(handlers.map((h) => h.library))];
+  const events = [...new Set(handlers.map((h) => h.event))];
+  return [
+    el(
+      'events',
+      {},
+      events.map((event) =>
+        el(
+          'event',
+          { name: event, application: 'false', active: 'false' },
+          el(
+            'Handlers',
+            {},
+            handlers
+              .filter((h) => h.event === event)
+              .map((h) =>
+                el('Handler', {
+                  functionName: h.functionName,
+                  libraryName: h.library,
+                  handlerUniqueId: braced(componentId('form-handler', `${form.table}/${event}/${h.functionName}`)),
+                  enabled: 'true',
+                  parameters: '',
+                  passExecutionContext: h.passExecutionContext ? 'true' : 'false',
+                }),
+              ),
+          ),
+        ),
+      ),
+    ),
+    el('formLibraries', {}, libraries.map((name) => el('Library', { name, libraryUniqueId: braced(componentId('form-library', `${form.table}/${name}`)) }))),
+  ];
+}
+
+function renderForm(form: FormDef, table: TableDef, managed: boolean, bindings: readonly FormControlBinding[], handlers: readonly FormEventHandler[] = []): XmlElement {
   const column = (name: string) => table.columns.find((c) => c.logicalName === name);
   const bound = new Set(bindings.map((b) => b.field));
   const cell = (field: string) => {
@@ -380,7 +420,7 @@ function renderForm(form: FormDef, table: TableDef, managed: boolean, bindings: 
     textEl('IntroducedVersion', INTRODUCED_VERSION),
     textEl('FormPresentation', 1),
     textEl('FormActivationState', 1),
-    renderFormXml(tabs, renderControlDescriptions(form, table, bindings)),
+    renderFormXml(tabs, renderControlDescriptions(form, table, bindings), renderFormEvents(form, handlers)),
     textEl('IsCustomizable', '1'),
     textEl('CanBeDeleted', '0'),
     localizedNames(form.name),
@@ -389,8 +429,8 @@ function renderForm(form: FormDef, table: TableDef, managed: boolean, bindings: 
 }
 
 /** The `<form>` fragment (validated on its own against FormXml.xsd). */
-export function renderFormXml(tabs: XmlElement[], controlDescriptions?: XmlElement): XmlElement {
-  return el('form', {}, el('tabs', {}, tabs), controlDescriptions);
+export function renderFormXml(tabs: XmlElement[], controlDescriptions?: XmlElement, events: readonly XmlElement[] = []): XmlElement {
+  return el('form', {}, el('tabs', {}, tabs), events, controlDescriptions);
 }
 
 /** The `<fetch>` fragment of a view (validated on its own against Fetch.xsd). */
@@ -445,6 +485,10 @@ export interface EntityRenderInput {
   views: readonly ViewDef[];
   managed: boolean;
   formBindings?: readonly FormControlBinding[];
+  formEvents?: readonly FormEventHandler[];
+  ribbonCommands?: readonly RibbonCommand[];
+  /** Publisher prefix, for ribbon ids. */
+  prefix?: string;
 }
 
 /** Tables the solution touches: every custom table, and native tables it adds columns to. */
@@ -462,6 +506,7 @@ export function renderEntity(table: TableDef, input: EntityRenderInput): XmlElem
   const columns = custom ? table.columns : table.columns.filter((c) => c.origin === 'solution');
   const forms = input.forms.filter((f) => f.table === table.logicalName);
   const views = input.views.filter((v) => v.table === table.logicalName);
+  const commands = (input.ribbonCommands ?? []).filter((c) => c.table === table.logicalName);
   const entity = el(
     'entity',
     { Name: table.schemaName, unmodified: custom ? undefined : '1' },
@@ -477,8 +522,19 @@ export function renderEntity(table: TableDef, input: EntityRenderInput): XmlElem
     {},
     el('Name', { LocalizedName: table.displayName, OriginalName: table.displayName }, table.schemaName),
     el('EntityInfo', {}, entity),
-    forms.length ? el('FormXml', {}, el('forms', { type: 'main' }, forms.map((f) => renderForm(f, table, input.managed, bindingsFor(f, input.formBindings))))) : undefined,
+    forms.length
+      ? el(
+          'FormXml',
+          {},
+          el(
+            'forms',
+            { type: 'main' },
+            forms.map((f) => renderForm(f, table, input.managed, bindingsFor(f, input.formBindings), (input.formEvents ?? []).filter((h) => h.table === f.table))),
+          ),
+        )
+      : undefined,
     views.length ? el('SavedQueries', {}, el('savedqueries', {}, views.map((v) => renderView(v, table)))) : undefined,
+    commands.length ? renderRibbonDiff(commands, input.prefix ?? 'lex') : undefined,
   );
 }
 
