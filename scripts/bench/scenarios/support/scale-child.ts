@@ -21,14 +21,19 @@ function peakRssMb(): number {
   return hwm ? Number(hwm) / 1024 : process.memoryUsage().rss / 2 ** 20;
 }
 
+/** Peak so far (VmHWM), in MB: read after each stage, it says which stage raised the peak. */
+const stagePeaks: Record<string, number> = {};
+
 async function main(records: number): Promise<void> {
   const prepared = await prepareFirm(records);
+  stagePeaks['extract+map'] = peakRssMb();
   const sandbox = await startSandbox({ port: 0, limits: false, dataFile: path.join(prepared.dir, 'sandbox.db') });
   const client = createHttpClient({ url: sandbox.apiUrl, auth: staticTokenSource('bench'), bulkSize: 1000 });
   try {
     let t = performance.now();
     const plan = buildPlan(prepared.firm.ops, { batchSize: 1000 });
     const planMs = performance.now() - t;
+    stagePeaks['plan'] = peakRssMb();
     const journal = Journal.create(runsRoot(prepared.dir), {
       runId: newRunId('full'),
       mode: 'full',
@@ -44,8 +49,9 @@ async function main(records: number): Promise<void> {
     const loaded = await executePlan(plan, { client, journal });
     const loadMs = performance.now() - t;
     journal.close();
+    stagePeaks['load'] = peakRssMb();
     const rows = plan.steps.reduce((n, s) => n + s.ops.length, 0);
-    console.log(JSON.stringify({ records: prepared.records, rows, failedRows: loaded.failedOps, ms: { ...prepared.ms, plan: planMs, load: loadMs }, peakRssMb: peakRssMb() }));
+    console.log(JSON.stringify({ records: prepared.records, rows, failedRows: loaded.failedOps, ms: { ...prepared.ms, plan: planMs, load: loadMs }, peakRssMb: peakRssMb(), peakRssMbAfter: stagePeaks }));
   } finally {
     await client.close();
     await sandbox.close();
