@@ -33,6 +33,9 @@ export interface RunMeta {
   parentRunId: string | null;
   approvedBy: string | null;
   approvedOn: string | null;
+  /** A rollback requested in Dynamics: who asked, and when (from the run row). */
+  requestedBy?: string;
+  requestedOn?: string;
 }
 
 export type OperationAction = 'created' | 'updated' | 'linked' | 'state' | 'deleted' | 'restored' | 'planned';

@@ -127,3 +127,56 @@ export async function recordRunRow(client: DataverseClient, meta: RunMeta, finis
   };
   await client.upsert('lex_migrationrun', runRowId(meta.runId), row);
 }
+
+/**
+ * What people decided about a run inside Dynamics (decision 005): the RunMonitor control and the
+ * run command bar approve a sample or request a rollback by writing these columns on its row.
+ */
+export interface RunRowDecisions {
+  runId: string;
+  status: 'Approved' | 'Rollback Requested' | 'Rolled Back' | 'other';
+  approvedBy: string | null;
+  approvedOn: string | null;
+  rollbackRequestedBy: string | null;
+  rollbackRequestedOn: string | null;
+}
+
+const DECISION_COLUMNS = ['lex_runkey', 'lex_runstatus', 'lex_approvedby', 'lex_approvedon', 'lex_rollbackrequestedby', 'lex_rollbackrequestedon'];
+const DECIDED_STATUSES = ['Approved', 'Rollback Requested', 'Rolled Back'] as const;
+
+function decisionsOf(row: Record<string, unknown>, runId: string): RunRowDecisions {
+  const text = (column: string) => (typeof row[column] === 'string' && row[column] !== '' ? (row[column] as string) : null);
+  const status = DECIDED_STATUSES.find((label) => choiceValue('lex_runstatus', label) === row['lex_runstatus']) ?? 'other';
+  return {
+    runId: text('lex_runkey') ?? runId,
+    status,
+    approvedBy: text('lex_approvedby'),
+    approvedOn: text('lex_approvedon'),
+    rollbackRequestedBy: text('lex_rollbackrequestedby'),
+    rollbackRequestedOn: text('lex_rollbackrequestedon'),
+  };
+}
+
+/** The run's row as Dynamics has it now, or `undefined` when the environment has no row for the run. */
+export async function readRunDecisions(client: DataverseClient, runId: string): Promise<RunRowDecisions | undefined> {
+  const row = await client.retrieve('lex_migrationrun', runRowId(runId), { select: DECISION_COLUMNS });
+  return row ? decisionsOf(row, runId) : undefined;
+}
+
+/** Runs whose rollback someone requested in Dynamics, oldest request first. */
+export async function readRollbackRequests(client: DataverseClient): Promise<RunRowDecisions[]> {
+  const out: RunRowDecisions[] = [];
+  const filter = `lex_runstatus eq ${choiceValue('lex_runstatus', 'Rollback Requested')}`;
+  for await (const page of client.query('lex_migrationrun', { select: DECISION_COLUMNS, filter })) out.push(...page.map((row) => decisionsOf(row, String(row['lex_runkey'] ?? ''))));
+  return out.sort((a, b) => (a.rollbackRequestedOn ?? '').localeCompare(b.rollbackRequestedOn ?? ''));
+}
+
+/** Records an approval given in the CLI on the row too, so Dynamics shows the same state. */
+export async function recordApprovalOnRow(client: DataverseClient, runId: string, by: string, on: string): Promise<void> {
+  await client.update('lex_migrationrun', runRowId(runId), { lex_runstatus: choiceValue('lex_runstatus', 'Approved'), lex_approvedby: by, lex_approvedon: on });
+}
+
+/** A requested rollback carried out: the rolled-back run's row says so. */
+export async function markRolledBack(client: DataverseClient, runId: string): Promise<void> {
+  await client.update('lex_migrationrun', runRowId(runId), { lex_runstatus: choiceValue('lex_runstatus', 'Rolled Back') });
+}

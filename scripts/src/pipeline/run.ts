@@ -18,7 +18,7 @@ import type { WorkflowReference } from './from-staging';
 import { executePlan, type LoadProgress } from './load';
 import { buildPlan, type Plan } from './plan';
 import { planRollback } from './rollback';
-import { attachRunFiles, readMaxUploadFileSize, recordRunRow, runRowId, type FinishedRun } from './run-row';
+import { attachRunFiles, readMaxUploadFileSize, readRunDecisions, recordRunRow, runRowId, type FinishedRun } from './run-row';
 import { sampleOps, selectSample, type SampleCandidate } from './sample';
 import { diffRecords, diffStatusOps, readBack, summariseDiffs, type RecordDiff } from './verify';
 
@@ -89,10 +89,14 @@ export function plannedRows(plan: Plan): TargetOp[] {
   return [...rows.values()];
 }
 
-/** The latest approved sample of this profile version, or a LexError saying how to get one. */
-export function requireApprovedSample(cwd: string, profile: { version: number; hash: string }): RunMeta {
+/**
+ * The latest approved sample of this profile version, or a LexError saying how to get one. A
+ * sample approved in Dynamics (its run row says Approved, decision 005) counts when `client` is
+ * given: the approval is copied into the sample's journal, who and when as the row has them.
+ */
+export async function requireApprovedSample(cwd: string, profile: { version: number; hash: string }, client?: DataverseClient): Promise<RunMeta> {
   const root = runsRoot(cwd);
-  const approved = Journal.list(root)
+  const samples = Journal.list(root)
     .map((id) => {
       const j = Journal.open(root, id);
       try {
@@ -101,13 +105,22 @@ export function requireApprovedSample(cwd: string, profile: { version: number; h
         j.close();
       }
     })
-    .filter((m) => m.mode === 'sample' && m.approvedBy && m.profileVersion === profile.version && m.profileHash === profile.hash);
-  const latest = approved[approved.length - 1];
+    .filter((m) => m.mode === 'sample' && m.status === 'completed' && m.profileVersion === profile.version && m.profileHash === profile.hash);
+  let latest = samples.filter((m) => m.approvedBy).pop();
+  if (!latest && client) {
+    for (const sample of [...samples].reverse()) {
+      const row = await readRunDecisions(client, sample.runId);
+      if (row?.approvedBy && row.approvedOn && row.status === 'Approved') {
+        latest = approveRun(cwd, sample.runId, row.approvedBy, new Date(row.approvedOn));
+        break;
+      }
+    }
+  }
   if (!latest) {
     throw new LexError({
       code: 'LEX_RUN_NOT_APPROVED',
       message: `No approved sample for profile version ${profile.version} (${profile.hash.slice(0, 12)})`,
-      fix: 'Run `lexbridge sample`, review its report, then `lexbridge approve <runId>`; a changed profile needs a new sample.',
+      fix: 'Run `lexbridge sample`, review its report, then approve it in Dynamics (Approve sample) or with `lexbridge approve <runId>`; a changed profile needs a new sample.',
     });
   }
   return latest;
@@ -115,7 +128,7 @@ export function requireApprovedSample(cwd: string, profile: { version: number; h
 
 export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
   const root = runsRoot(options.cwd);
-  if (options.mode !== 'sample' && !options.resumeRunId) requireApprovedSample(options.cwd, options.profile);
+  if (options.mode !== 'sample' && !options.resumeRunId) await requireApprovedSample(options.cwd, options.profile, options.client);
 
   let ops = [...options.ops];
   const skips = [...(options.skips ?? [])];
@@ -284,6 +297,8 @@ export interface RollbackOptions {
   client: DataverseClient;
   environment: string;
   force?: boolean;
+  /** Who asked for the rollback in Dynamics, and when (journaled on the rollback run). */
+  requested?: { by: string; on: string };
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
 }
@@ -325,7 +340,18 @@ export async function rollbackRun(options: RollbackOptions): Promise<RunOutcome 
     target.close();
   }
   const rollback = planRollback(input);
-  const journal = Journal.create(root, { runId: newRunId('rollback'), mode: 'rollback', source: 'journal', environment: options.environment, profileVersion: null, profileHash: null, planHash: rollback.plan.hash, watermark: null, parentRunId: options.runId });
+  const journal = Journal.create(root, {
+    runId: newRunId('rollback'),
+    mode: 'rollback',
+    source: 'journal',
+    environment: options.environment,
+    profileVersion: null,
+    profileHash: null,
+    planHash: rollback.plan.hash,
+    watermark: null,
+    parentRunId: options.runId,
+    ...(options.requested ? { requestedBy: options.requested.by, requestedOn: options.requested.on } : {}),
+  });
   try {
     // The rollback's own run row first, as for any run: its notes (journal, report) hang on it.
     await recordRunRow(options.client, journal.meta(), null);

@@ -16,6 +16,7 @@ import type { Profile } from '../../mapping/profile';
 import type { MappedFirm } from '../../pipeline/from-staging';
 import type { LoadProgress } from '../../pipeline/load';
 import { buildPlan, renderPlan } from '../../pipeline/plan';
+import { approveWithEnvironment, rollbackRequested, type RequestedRollback } from '../../pipeline/handoff';
 import { approveRun, rollbackRun, startRun, verifyRun, type RunOutcome } from '../../pipeline/run';
 import { readStagedFirm } from '../../pipeline/read-firm';
 import { readProfileFile } from './map';
@@ -170,6 +171,18 @@ function listRuns(cwd: string): RunMeta[] {
   });
 }
 
+function printRequested(results: readonly RequestedRollback[], json: boolean | undefined): void {
+  if (json) console.log(JSON.stringify(results.map(({ outcome, ...r }) => ({ ...r, ...(outcome ? { rollbackRunId: outcome.runId, report: outcome.report } : {}) }))));
+  else if (results.length === 0) console.log('No run in this environment has a rollback requested.');
+  for (const r of json ? [] : results) {
+    const asked = `requested by ${r.requestedBy ?? 'unknown'} on ${r.requestedOn ?? 'unknown date'}`;
+    if (r.done) console.log(`Run ${r.runId} (${asked}): rolled back by ${r.outcome.runId}; every touched row matches its pre-run state; marked Rolled Back. Report: ${r.outcome.report}`);
+    else console.log(`Run ${r.runId} (${asked}): not rolled back — ${r.reason}. ${r.fix}`);
+  }
+  const stopped = results.some((r) => !r.done && r.outcome?.status === 'running');
+  process.exitCode = stopped ? EXIT.stopped : results.every((r) => r.done) ? EXIT.ok : EXIT.incomplete;
+}
+
 const envOption = ['--env <url|name>', 'environment name from pac.config.json, or its URL (e.g. http://127.0.0.1:5555 for the sandbox)'] as const;
 
 export function register(program: Command): void {
@@ -201,12 +214,26 @@ export function register(program: Command): void {
 
   program
     .command('approve <runId>')
-    .description('Step 5: approve a reviewed sample (records who and when); `run` needs it')
-    .requiredOption('--by <email>', 'who approves')
+    .description('Step 5: approve a reviewed sample (records who and when); `run` needs it. With --env, takes the approval given in Dynamics')
+    .option('--by <email>', 'who approves (without --env, or when the sample is not yet approved in Dynamics)')
+    .option('--env <url|name>', 'read the approval from the run row in this environment (and record a --by approval there too)')
+    .option('--config <file>', 'solution and environment settings', 'pac.config.json')
     .option('--json', 'print the run as JSON')
-    .action((runId: string, options: { by: string; json?: boolean }) => {
-      const meta = approveRun(process.cwd(), runId, options.by);
-      console.log(options.json ? JSON.stringify(meta) : `Sample ${runId} approved by ${meta.approvedBy} on ${meta.approvedOn}.`);
+    .action(async (runId: string, options: Partial<Common> & { by?: string }) => {
+      if (!options.env) {
+        if (!options.by) throw new LexError({ code: 'LEX_APPROVE_WHO', message: `Approving ${runId} needs who approves`, fix: 'Pass --by <your email>, or --env <environment> to take the approval given in Dynamics.' });
+        const meta = approveRun(process.cwd(), runId, options.by);
+        console.log(options.json ? JSON.stringify(meta) : `Sample ${runId} approved by ${meta.approvedBy} on ${meta.approvedOn}.`);
+        return;
+      }
+      const { client } = connect({ ...options, env: options.env });
+      try {
+        const meta = await approveWithEnvironment(process.cwd(), runId, client, options.by);
+        const where = meta.approvedIn === 'dynamics' ? 'in Dynamics' : 'here, and recorded on the run row';
+        console.log(options.json ? JSON.stringify(meta) : `Sample ${runId} approved by ${meta.approvedBy} on ${meta.approvedOn} (${where}).`);
+      } finally {
+        await client.close();
+      }
     });
 
   fromStaging(program.command('run').description('Step 6: the full migration (needs an approved sample of the same profile version); resumable'))
@@ -235,18 +262,27 @@ export function register(program: Command): void {
     });
 
   program
-    .command('rollback <runId>')
-    .description('Undo a run: delete the rows it created, restore the rows it updated, then check them')
+    .command('rollback [runId]')
+    .description('Undo a run: delete the rows it created, restore the rows it updated, then check them. --requested: every run whose rollback was requested in Dynamics')
     .requiredOption(...envOption)
+    .option('--requested', 'roll back the runs whose row in the environment says Rollback Requested, and mark them Rolled Back')
     .option('--config <file>', 'solution and environment settings', 'pac.config.json')
     .option('--force', 'roll back even though a later run wrote some of the same rows')
     .option('--json', 'print the result as JSON')
-    .action(async (runId: string, options: Common & { force?: boolean }) => {
+    .action(async (runId: string | undefined, options: Common & { force?: boolean; requested?: boolean }) => {
+      if (!runId === !options.requested) {
+        throw new LexError({ code: 'LEX_ROLLBACK_WHICH', message: runId ? 'Pass a run id or --requested, not both' : 'Which run should be rolled back?', fix: 'Pass the run id (`lexbridge runs` lists them), or --requested for the runs whose rollback was requested in Dynamics.' });
+      }
       const { client, url } = connect(options);
       const { signal, release } = interruptible();
       const progress = progressBar(options.json);
       try {
-        const outcome = await rollbackRun({ cwd: process.cwd(), runId, client, environment: url, force: !!options.force, signal, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+        const common = { cwd: process.cwd(), client, environment: url, force: !!options.force, signal, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) };
+        if (options.requested) {
+          printRequested(await rollbackRequested(common), options.json);
+          return;
+        }
+        const outcome = await rollbackRun({ ...common, runId: runId! });
         progress.stop();
         print(outcome, options.json);
         if (!options.json) console.log(outcome.verified ? 'Every touched row matches its pre-run state.' : 'Some rows do not match their pre-run state: see the report.');
