@@ -74,8 +74,9 @@ export async function runReview(options: ReviewOptions): Promise<RunningReview> 
     await sandbox?.close();
     throw error;
   }
-  log(`Review page: ${server.url} (as ${users.admin.name}, Migration Admin)`);
-  log(`As a reviewer without the admin role: ${server.url}?as=reviewer`);
+  log(`Signed in as ${users.admin.name} (Migration Admin); as a reviewer without the admin role: ${server.url}?as=reviewer`);
+  // Last, so it is the line a person sees while the page is served.
+  log(`Review page: ${server.url} — press Ctrl-C to stop`);
   return {
     url: server.url,
     ...(sandbox ? { sandbox } : {}),
@@ -88,7 +89,11 @@ export async function runReview(options: ReviewOptions): Promise<RunningReview> 
 
 /** Runs the review page until Ctrl+C (the `review` command, and `npm start` at its end). */
 export async function serveReview(options: ReviewOptions): Promise<void> {
-  const running = await runReview(options);
+  stopOnSignal(await runReview(options));
+}
+
+/** Ctrl-C (or SIGTERM) closes the page and its sandbox, then exits. */
+export function stopOnSignal(running: RunningReview): void {
   const stop = () => void running.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
