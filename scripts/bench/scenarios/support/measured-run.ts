@@ -103,10 +103,18 @@ async function measure(records: number, naiveRows: number): Promise<MeasuredRun>
       watermark: null,
       parentRunId: null,
     });
+    // The naive client first, on the fresh sandbox, so it pays no throttling the loader's run
+    // leaves in the window: the plan's first rows (dependency order, so lookups resolve), each
+    // its own upsert PATCH, awaited before the next. The loader then finds them as existing rows.
+    const firstRows = plan.steps.filter((s) => s.phase === 'write').flatMap((s) => s.ops).slice(0, naiveRows);
+    let t = performance.now();
+    for (const op of firstRows) await client.upsert(op.table, op.id, upsertBody(op, { isNew: true }));
+    const naive = { rows: firstRows.length, ms: performance.now() - t };
+
     journal.setExtracted(prepared.firm.extracted);
     // The run's own row, which `rollback` links its run to (startRun writes it; the bench drives the loader directly).
     await client.upsert('lex_migrationrun', runRowId(runId), { lex_name: `${runId} (full)`, lex_runkey: runId });
-    let t = performance.now();
+    t = performance.now();
     const loaded = await executePlan(plan, { client, journal });
     const loadMs = performance.now() - t;
     journal.updateMeta({ status: 'completed', completedOn: new Date().toISOString() });
@@ -120,12 +128,6 @@ async function measure(records: number, naiveRows: number): Promise<MeasuredRun>
     const rollbackMs = performance.now() - t;
     const log = sandbox.requestLog();
 
-    // The naive client, after the rollback emptied the tables: the plan's first rows (dependency
-    // order, so their lookups resolve), each its own upsert PATCH, awaited before the next.
-    const firstRows = plan.steps.filter((s) => s.phase === 'write').flatMap((s) => s.ops).slice(0, naiveRows);
-    t = performance.now();
-    for (const op of firstRows) await client.upsert(op.table, op.id, upsertBody(op, { isNew: true }));
-    const naive = { rows: firstRows.length, ms: performance.now() - t };
     return {
       records: prepared.records,
       operations,
