@@ -59,6 +59,8 @@ function fieldFor(object: Record<string, unknown>, segment: string): string | un
 
 /** A dotted path in the snapshot, and the source field names it went through. */
 function resolvePath(snapshot: Record<string, unknown>, path: string): { found: boolean; value: unknown; via: string } {
+  // The snapshot is the raw payload: `$raw.Estimated Fee` is its "Estimated Fee".
+  if (path.startsWith('$raw.')) return resolvePath(snapshot, path.slice('$raw.'.length));
   if (path.startsWith('$')) return { found: false, value: undefined, via: path };
   // `practiceAreaRef->name` reads another record; a raw payload usually names it inline ("Practice Area").
   if (path.includes('->')) return resolvePath(snapshot, path.split('->')[0]!.replace(/Ref$/, ''));

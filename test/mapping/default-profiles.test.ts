@@ -153,6 +153,23 @@ describe.each([
   });
 });
 
+describe('default clio-csv profile — the "Estimated Fee" column', () => {
+  let m: Mapped;
+  beforeAll(async () => {
+    m = await mapSource('clio-csv');
+  }, 60_000);
+
+  it('reaches lex_estimatedvalue on every matter, and estimatedvalue on its opportunity', () => {
+    const expected = new Map(m.staged.firm.matters.map((matter) => [`clio:matter:${matter.id}`, matter.estimatedValue]));
+    const matters = m.ops.filter((o) => o.table === 'lex_matter');
+    expect(matters.length).toBe(m.staged.firm.matters.length);
+    for (const op of matters) expect([op.sourceKey, op.columns['lex_estimatedvalue']]).toEqual([op.sourceKey, expected.get(op.sourceKey)]);
+    const opportunities = m.ops.filter((o) => o.table === 'opportunity');
+    expect(opportunities.length).toBeGreaterThan(0);
+    for (const op of opportunities) expect(op.columns['estimatedvalue']).toBe(expected.get(op.sourceKey));
+  });
+});
+
 /** Time entries without a user fail (seed 002: they do not import), so they give no row. */
 function dirtyFailing(m: Mapped): number {
   const failing = new Set(m.staged.manifest.dirty.filter((d) => d.rule === 'time-without-user').map((d) => d.sourceKey));

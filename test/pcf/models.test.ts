@@ -53,6 +53,17 @@ describe('record comparison on a raw source payload', () => {
     expect(diff.differing).toBe(2);
   });
 
+  it('reads `$raw.<field>` paths from the snapshot: "Estimated Fee" against lex_estimatedvalue', () => {
+    const snapshot = JSON.stringify({ ...csvSnapshot, 'Estimated Fee': '53000' });
+    const row = (values: Record<string, unknown>, map = profile) => byKey(buildRecordDiff('lex_matter', snapshot, values, map).rows)['lex_estimatedvalue'];
+    expect(row({ ...loaded, lex_estimatedvalue: 53000 })).toMatchObject({ sourcePath: 'Estimated Fee', status: 'match' });
+    expect(row({ ...loaded, lex_estimatedvalue: null })).toMatchObject({ status: 'differs' });
+    // Only the raw path: no help from loose name matching on "estimatedValue".
+    const matter = profile.entities['matter']!.targets[0]!;
+    const rawOnly = { ...profile, entities: { ...profile.entities, matter: { targets: [{ ...matter, columns: { ...matter.columns, lex_estimatedvalue: { from: '$raw.Estimated Fee' } } }] } } };
+    expect(row({ ...loaded, lex_estimatedvalue: 53000 }, rawOnly)).toMatchObject({ sourcePath: 'Estimated Fee', status: 'match' });
+  });
+
   it('reports a missing or unreadable snapshot rather than comparing nothing', () => {
     expect(buildRecordDiff('lex_matter', null, loaded, profile).snapshotMissing).toBe(true);
     expect(buildRecordDiff('lex_matter', '{not json', loaded, profile).snapshotMissing).toBe(true);

@@ -477,14 +477,31 @@ function withMatterType(input: ProfileInput): ProfileInput {
   };
 }
 
+/**
+ * Clio has no estimated-value field of its own; firms keep it in a matter custom field, which the
+ * CSV export writes as an "Estimated Fee" column (the generated sample firm does the same). The
+ * CSV profile reads it from the raw row when the canonical value is empty, so it reaches
+ * lex_estimatedvalue (and the opportunity's estimatedvalue) without waiting for the proposer.
+ */
+function withClioEstimatedFee(input: ProfileInput): ProfileInput {
+  const from = 'estimatedValue|$raw.Estimated Fee';
+  const targets = input.entities['matter']!.targets.map((t) => {
+    const column = t.table === 'lex_matter' ? 'lex_estimatedvalue' : t.table === 'opportunity' ? 'estimatedvalue' : undefined;
+    return column && t.columns?.[column] ? { ...t, columns: { ...t.columns, [column]: { ...t.columns[column], from } } } : t;
+  });
+  return { ...input, entities: { ...input.entities, matter: { targets } } };
+}
+
 export const defaultProfiles: Record<SourceKind, ProfileInput> = {
   'clio-api': profile('clio-api', 'Clio (API v4) → Dynamics 365 Sales', clioStatuses, { originalCreatedOn: 'createdAt|$raw.created_at' }),
-  'clio-csv': profile('clio-csv', 'Clio (CSV export) → Dynamics 365 Sales', clioStatuses, {
-    originalCreatedOn: 'createdAt|$raw.Created At',
-    // The headers of Clio's "Excel ready CSV" export are not published (reference/notes/sources.md §2.1);
-    // a firm whose export differs overrides the reader's column names here.
-    csvColumns: {},
-  }),
+  'clio-csv': withClioEstimatedFee(
+    profile('clio-csv', 'Clio (CSV export) → Dynamics 365 Sales', clioStatuses, {
+      originalCreatedOn: 'createdAt|$raw.Created At',
+      // The headers of Clio's "Excel ready CSV" export are not published (reference/notes/sources.md §2.1);
+      // a firm whose export differs overrides the reader's column names here.
+      csvColumns: {},
+    }),
+  ),
   actionstep: withMatterType(profile('actionstep', 'Actionstep → Dynamics 365 Sales', {
     Open: { choice: 'Open', states: MATTER_OPEN },
     Active: { choice: 'Open', states: MATTER_OPEN },
