@@ -271,7 +271,7 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (runId: string | undefined, options: Common & { force?: boolean; requested?: boolean }) => {
       if (!runId === !options.requested) {
-        throw new LexError({ code: 'LEX_ROLLBACK_WHICH', message: runId ? 'Pass a run id or --requested, not both' : 'Which run should be rolled back?', fix: 'Pass the run id (`lexbridge runs` lists them), or --requested for the runs whose rollback was requested in Dynamics.' });
+        throw new LexError({ code: 'LEX_ROLLBACK_WHICH', message: runId ? 'Pass a run id or --requested, not both' : 'No run to roll back was named', fix: 'Pass the run id (`lexbridge runs` lists them), or --requested for the runs whose rollback was requested in Dynamics.' });
       }
       const { client, url } = connect(options);
       const { signal, release } = interruptible();
