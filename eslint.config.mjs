@@ -37,5 +37,10 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Plain Node scripts (tools run before npm ci, so no TypeScript).
+    files: ['scripts/tools/**/*.mjs'],
+    languageOptions: { sourceType: 'module', globals: { URL: 'readonly', console: 'readonly', process: 'readonly' } },
+  },
   { files: ['**/*.js', '**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );
