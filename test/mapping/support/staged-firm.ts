@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startActionstepFixtureServer } from '../../../scripts/src/fixtures/actionstep-server';
 import { startClioFixtureServer } from '../../../scripts/src/fixtures/clio-server';
+import { fixtureCredentials } from '../../../scripts/src/fixtures/oauth';
 import { generate, type GenerateManifest } from '../../../scripts/src/generate';
 import { generateFirm, type Firm } from '../../../scripts/src/generate/firm';
 import type { MappableRecord } from '../../../scripts/src/mapping/engine';
@@ -37,9 +38,9 @@ export async function stageGeneratedFirm(source: SourceKind, options: { matters:
   try {
     const connector: SourceConnector =
       source === 'clio-api'
-        ? createClioApiConnector({ from: server!.baseUrl }, { env: {} })
+        ? createClioApiConnector({ from: server!.baseUrl, config: fixtureCredentials(server!.baseUrl) }, { env: {} })
         : source === 'actionstep'
-          ? createActionstepConnector({ from: server!.baseUrl, config: { rateLimit: { requests: 100000, windowMs: 60_000 } } }, { env: {} })
+          ? createActionstepConnector({ from: server!.baseUrl, config: { ...fixtureCredentials(server!.baseUrl), rateLimit: { requests: 100000, windowMs: 60_000 } } }, { env: {} })
           : source === 'clio-csv'
             ? await createClioCsvConnector({ from: data })
             : await createPerfectPortalConnector({ from: data });
