@@ -20,7 +20,13 @@ export interface BuildOptions {
 export interface BuiltSolution {
   unmanaged: string;
   managed: string;
+  /** Schema names of the PCF controls and web resources packed in (empty before `npm run build`). */
+  controls: string[];
+  webResources: string[];
 }
+
+const CUSTOM_CONTROL = 66;
+const WEB_RESOURCE = 61;
 
 export async function buildSolution(options: BuildOptions = {}): Promise<BuiltSolution> {
   const root = options.root ?? path.resolve(__dirname, '../..');
@@ -36,7 +42,8 @@ export async function buildSolution(options: BuildOptions = {}): Promise<BuiltSo
     writeFileSync(file, packed.zip);
     written.push(file);
   }
-  return { unmanaged: written[0]!, managed: written[1]! };
+  const named = (type: number) => extraComponents.filter((c) => c.rootComponent.type === type).map((c) => c.rootComponent.schemaName ?? c.rootComponent.id ?? '');
+  return { unmanaged: written[0]!, managed: written[1]!, controls: named(CUSTOM_CONTROL), webResources: named(WEB_RESOURCE) };
 }
 
 if (require.main === module) {
@@ -44,6 +51,9 @@ if (require.main === module) {
     .then((built) => {
       console.log(`unmanaged: ${path.relative(process.cwd(), built.unmanaged)}`);
       console.log(`managed:   ${path.relative(process.cwd(), built.managed)}`);
+      // A zip without the controls imports fine and then lacks the review UI: say so loudly.
+      if (built.controls.length) console.log(`packed ${built.controls.length} PCF controls and ${built.webResources.length} web resources`);
+      else console.warn('warning: no PCF controls or web resources packed — run `npm run build` first for a release zip');
     })
     .catch((error: unknown) => {
       console.error(error instanceof LexError ? error.toString() : error);
