@@ -63,7 +63,7 @@ export async function runExtract(options: ExtractCommandOptions) {
 export function register(program: Command): void {
   program
     .command('extract')
-    .description('Stream a source into a local staging store (SQLite), resumable from checkpoints')
+    .description('Step 1: stream a source into a local staging store (SQLite), resumable from checkpoints')
     .requiredOption('--source <kind>', 'clio-api | clio-csv | actionstep | perfectportal')
     .requiredOption('--from <dir|url>', 'export folder/zip or API base URL')
     .requiredOption('--out <dir>', 'staging folder (staging.sqlite is created in it)')

@@ -76,7 +76,7 @@ export function writeDefaultProfiles(dir: string): string[] {
 export function register(program: Command): void {
   const map = program
     .command('map')
-    .description('Write a draft mapping profile: the source\'s default map plus proposals for its custom fields')
+    .description('Step 2: write a draft mapping profile: the source\'s default map plus proposals for its custom fields')
     .option('--source <kind>', `source kind: ${SOURCE_KINDS.join(', ')} (default: what staging holds)`)
     .option('--from <dir>', 'staging directory (from `lexbridge extract`) whose custom fields get proposals')
     .option('--out <file>', 'where to write the draft', 'profile.json')

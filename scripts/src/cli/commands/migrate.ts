@@ -195,7 +195,7 @@ export function register(program: Command): void {
       .option('--batch-size <n>', 'rows per batch (1–1000)')
       .option('--json', 'print the result as JSON');
 
-  fromStaging(program.command('plan').description('Step 3: show what a run will write — tables in load order, batches, plan hash. Nothing is written.')).action(async (options: FromStaging) => {
+  fromStaging(program.command('plan').description('Show what a run will write — tables in load order, batches, plan hash. Nothing is written.')).action(async (options: FromStaging) => {
     const { client } = connect(options);
     try {
       const profile = readProfileFile(options.profile);
@@ -208,7 +208,7 @@ export function register(program: Command): void {
     }
   });
 
-  fromStaging(program.command('sample').description('Step 4: load a representative sample, read it back and diff it field by field'))
+  fromStaging(program.command('sample').description('Step 5: load a representative sample, read it back and diff it field by field'))
     .option('--size <n>', 'records in the sample', '200')
     .action((options) => migrate('sample', options));
 
@@ -241,7 +241,7 @@ export function register(program: Command): void {
     .option('--law-firm-id <id>', 'firm tax id for LAW_FIRM_ID in the LEDES files')
     .action((options) => migrate('full', options));
 
-  fromStaging(program.command('delta').description('Cutover: load records created or changed in the source since a run or a time'))
+  fromStaging(program.command('delta').description('Step 6, cutover: load records created or changed in the source since a run or a time'))
     .requiredOption('--since <runId|timestamp>', 'a run id (its watermark) or an ISO timestamp')
     .option('--resume <runId>', 'continue a stopped delta')
     .action((options) => migrate('delta', options));

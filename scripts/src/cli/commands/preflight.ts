@@ -73,7 +73,7 @@ export async function preflightCommand(options: PreflightCliOptions, env: Record
 export function register(program: Command): void {
   program
     .command('preflight')
-    .description('Read-only checks before any record moves: users, custom-table ceiling, missing columns, unmapped values, data rules, file sizes, estimates and a complexity grade')
+    .description('Step 3: read-only checks before any record moves: users, custom-table ceiling, missing columns, unmapped values, data rules, file sizes, estimates and a complexity grade')
     .requiredOption('--from <dir|url>', 'staging directory (from `lexbridge extract`), or with --source an export folder or API URL to extract first')
     .requiredOption('--env <url|name>', 'environment name from pac.config.json, or its URL (the sandbox: http://127.0.0.1:5555)')
     .option('--profile <file>', 'mapping profile to check (default: the source\'s default profile)')
