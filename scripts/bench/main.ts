@@ -3,7 +3,7 @@
  * is named), prints a table (or one JSON line per scenario with --json) and writes the results
  * to bench/results/<date>.json.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchResult, BenchScenario } from './harness';
@@ -46,7 +46,10 @@ async function main(): Promise<void> {
   // Quick and full runs of one day are kept apart: they measure different sizes.
   const file = path.join(outDir, `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`);
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), quick, machine, results }, null, 2) + '\n');
+  // Runs of a few scenarios add to the day's file instead of replacing the others' results.
+  const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { results?: BenchResult[] }).results ?? [] : [];
+  const merged = [...earlier.filter((r) => !results.some((n) => n.scenario === r.scenario)), ...results];
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), quick, machine, results: merged }, null, 2) + '\n');
   const html = writeBenchReport(file);
   if (!json) console.log(`\nResults written to ${path.relative(process.cwd(), file)} and ${path.relative(process.cwd(), html)}`);
 }
