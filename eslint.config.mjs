@@ -23,6 +23,7 @@ export default tseslint.config(
       'scripts/src/dataverse/*.ts',
       'scripts/src/dataverse/xrm/**/*.ts',
       'scripts/src/errors.ts',
+      'scripts/src/hash.ts',
       'solution/src/schema/**/*.ts',
     ],
     rules: {

@@ -1,5 +1,5 @@
 /** Jest: TypeScript via SWC (fast, no type check; `npm run typecheck` does that). */
-const esmOnly = ['uuid', '@faker-js/faker'];
+const esmOnly = ['uuid', '@faker-js/faker', '@noble/hashes'];
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

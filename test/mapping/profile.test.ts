@@ -7,7 +7,7 @@ import { compileProfile } from '../../scripts/src/mapping/engine';
 import { confirmProfile, parseProfile, profileHash, reviseProfile } from '../../scripts/src/mapping/profile-lifecycle';
 import { profileJsonSchema, toJsonFile } from '../../scripts/src/mapping/profile-json-schema';
 import { SOURCE_KINDS } from '../../scripts/src/mapping/profile';
-import { sha256Hex } from '../../scripts/src/mapping/sha256';
+import { sha256Hex } from '../../scripts/src/hash';
 import { profileOp } from '../../scripts/src/mapping/profile-row';
 import { schema } from '../../solution/src/schema';
 import { LexError } from '../../scripts/src/errors';

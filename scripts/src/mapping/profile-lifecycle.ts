@@ -4,7 +4,7 @@
  */
 import { LexError } from '../errors';
 import { profileSchema, type Profile } from './profile';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../hash';
 
 /** JSON with object keys sorted, so the hash does not depend on key order. */
 export function canonicalJson(value: unknown): string {

@@ -7,7 +7,7 @@ import { LexError } from '../errors';
 import type { LookupValue, TargetOp } from '../mapping/target-op';
 import { schema as defaultSchema } from '../../../solution/src/schema';
 import type { SolutionSchema, TableDef } from '../../../solution/src/schema';
-import { canonicalJson, sha256Hex } from './hash';
+import { canonicalJson, sha256Hex } from '../hash';
 
 /**
  * Tie-break between tables whose dependencies are equally satisfied, and which table gives way

@@ -5,7 +5,7 @@
  * the same input and seed give the same sample.
  */
 import type { TargetOp } from '../mapping/target-op';
-import { sha256Hex } from './hash';
+import { sha256Hex } from '../hash';
 
 export interface SampleCandidate {
   sourceKey: string;

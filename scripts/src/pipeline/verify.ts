@@ -9,7 +9,7 @@ import type { DataverseClient } from '../dataverse/client';
 import type { TargetOp } from '../mapping/target-op';
 import { schema as defaultSchema } from '../../../solution/src/schema';
 import type { ColumnDef, SolutionSchema } from '../../../solution/src/schema';
-import { canonicalJson } from './hash';
+import { canonicalJson } from '../hash';
 import { lookupProperty, tableOf, type Row } from './row-body';
 
 export type FieldStatus = 'match' | 'differs' | 'missing';

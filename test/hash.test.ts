@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, sha256Hex } from '../../scripts/src/pipeline/hash';
+import { canonicalJson, sha256Hex } from '../scripts/src/hash';
 
 describe('sha256Hex', () => {
   it('matches the published test vectors', () => {
