@@ -152,6 +152,17 @@ describe('Clio CSV quirks', () => {
     expect(issues).toEqual([expect.objectContaining({ code: 'LEX_SOURCE_CSV_FORMULA', rule: 'formula-injection', location: expect.objectContaining({ line: 2, field: 'Matter Description' }) })]);
   });
 
+  it('nul-byte.csv: control characters are stripped and reported at file:line and column; the row is kept', async () => {
+    const row = [...ROW1];
+    row[2] = 'Draft\u0000brief\u0007';
+    const { matters, issues } = await readMatters(csv([HEADER, row, ROW2]));
+    expect(matters.map((m) => m.description)).toEqual(['Draftbrief', ROW2[2]]);
+    expect(JSON.stringify(matters[0]?.raw)).not.toMatch(/\\u0000/);
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'LEX_SOURCE_CSV_CONTROL_CHAR', message: expect.stringContaining('Draft\\u0000brief'), location: { file: 'Matters.csv', line: 2, field: 'Matter Description', recordKey: 'clio:matter:1' } }),
+    ]);
+  });
+
   it('bad-values.csv: an impossible date and a wrong status keep the record, with the field empty and an issue', async () => {
     const row = [...ROW1];
     row[9] = '02/30/2024';

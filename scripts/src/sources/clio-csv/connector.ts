@@ -28,6 +28,10 @@ const STREAMS: Record<string, ClioCsvFileKey[]> = {
 };
 
 const CHECKPOINT_EVERY = 500;
+/** C0 control characters and DEL, except tab, LF and CR (kept: they are text). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
 const TYPE_OF_ENTITY = Object.fromEntries(Object.entries(ENTITY_OF_TYPE).map(([type, entity]) => [entity, type])) as Record<EntityName, RecordType>;
 /** Columns whose values are numbers or dates, where a leading `-` is not a formula. */
 const NUMERIC = /quantity|rate|total|price|paid|balance|date|updatedAt|createdAt|Id$|^id$/;
@@ -146,6 +150,14 @@ export function createClioCsvConnector(options: ConnectorOptions): SourceConnect
         if (rows % CHECKPOINT_EVERY === 0) yield { kind: 'checkpoint', checkpoint: { file: spec.file, rows } };
         continue;
       }
+      // Control characters (NUL and the other C0 codes but tab and newlines) are never text a
+      // person typed; Dataverse would store them as is. Stripped here, each one reported below.
+      const controlled: { header: string; value: string }[] = [];
+      for (const [i, value] of values.entries())
+        if (CONTROL.test(value)) {
+          controlled.push({ header: fileHeaders[i] || `column ${i + 1}`, value });
+          values[i] = value.replace(CONTROL_ALL, '');
+        }
       const cells = new Map<string, string>();
       for (const [field, at] of columns) cells.set(field, values[at] ?? '');
       const raw: Record<string, string> = {};
@@ -156,6 +168,8 @@ export function createClioCsvConnector(options: ConnectorOptions): SourceConnect
         continue;
       }
       const row = new Row(fileName, item.line, cells, headerNames, sourceKeyOf('clio', TYPE_OF_ENTITY[spec.entity], id), dateOrder);
+      for (const c of controlled)
+        yield issue('LEX_SOURCE_CSV_CONTROL_CHAR', `value in "${c.header}" holds control characters (such as NUL): ${JSON.stringify(c.value.slice(0, 60))}`, 'They were removed and the row is kept. Check the value in the source; re-export the file if other cells look damaged.', { file: fileName, line: item.line, field: c.header, recordKey: row.recordKey });
       for (const [i, value] of values.entries())
         if (textColumn[i] && value && looksLikeFormula(value))
           yield issue('LEX_SOURCE_CSV_FORMULA', `value in "${fileHeaders[i]}" starts like a spreadsheet formula: ${JSON.stringify(value.slice(0, 40))}`, 'Kept as text. Check the source value; never open the export in a spreadsheet with formulas enabled.', { file: fileName, line: item.line, field: fileHeaders[i], recordKey: row.recordKey }, 'formula-injection');
