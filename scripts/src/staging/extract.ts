@@ -3,7 +3,8 @@
  * runs the record-level quality rules, and commits records, issues and the connector's
  * checkpoint together. Killed at any point and run again, it resumes from the last committed
  * checkpoint and ends with the same staging content as an uninterrupted run (records are
- * upserts by source key; issues are keyed by what and where).
+ * upserts by source key; issues are keyed by what and where). A key met twice with different
+ * content in one extraction keeps its first row; the second is an issue and a lost row.
  */
 import { LexError } from '../errors';
 import { checkRecord, ENTITY_OF_TYPE, parseRecord, type CanonicalRecord } from '../model';
@@ -35,12 +36,14 @@ export async function extractToStaging(connector: SourceConnector, staging: Stag
 
   for (const entity of inDependencyOrder(connector.declaration.entities)) {
     if (checkpoints.isComplete(entity.name)) continue;
-    const stats = (streams[entity.name] = { records: 0, issues: 0, new: 0, changed: 0, unchanged: 0 });
+    const stats = (streams[entity.name] = { records: 0, issues: 0, new: 0, changed: 0, unchanged: 0, duplicate: 0 });
     let records: CanonicalRecord[] = [];
     let issues: StagedIssue[] = [];
     const flush = (checkpoint?: StagedCheckpoint) => {
       const outcome = staging.commit(run.id, { records, issues, checkpoint });
-      for (const key of ['new', 'changed', 'unchanged'] as const) stats[key] += outcome[key];
+      for (const key of ['new', 'changed', 'unchanged', 'duplicate'] as const) stats[key] += outcome[key];
+      stats.records -= outcome.duplicate;
+      stats.issues += outcome.duplicate;
       records = [];
       issues = [];
     };

@@ -5,6 +5,8 @@
  * Tables:
  * - `records`: one row per source key: canonical record, raw payload, content hash, when first
  *   and last extracted. Re-extracting (a resumed run, a delta, a newer export) replaces the row;
+ *   within one extraction the first row wins: a second row with the same key and other content
+ *   is an issue naming both rows, counted as a lost row (`LEX_STAGING_DUPLICATE_KEY`);
  * - `record_versions`: (source key, run) → content hash and time: the history of extractions;
  * - `refs`: references between records, for the orphan check;
  * - `issues`: every bad input with its location, keyed so a rerun does not repeat it;
@@ -52,7 +54,8 @@ export interface RunInfo {
   finishedAt: string | null;
 }
 
-export type UpsertOutcome = 'new' | 'changed' | 'unchanged';
+/** `duplicate`: a second, different row with a source key this extraction already staged (kept out, reported). */
+export type UpsertOutcome = 'new' | 'changed' | 'unchanged' | 'duplicate';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -95,7 +98,9 @@ export class StagingStore {
     if (!(this.db.prepare("SELECT 1 FROM pragma_table_info('issues') WHERE name = 'lost_key'").get())) this.db.exec('ALTER TABLE issues ADD COLUMN lost_key TEXT');
     this.seq = (this.db.prepare('SELECT MAX(m) AS m FROM (SELECT MAX(seq) AS m FROM records UNION ALL SELECT MAX(seq) FROM issues)').get() as { m: number | null }).m ?? 0;
     this.statements = {
-      hashOf: this.db.prepare<[string], { content_hash: string }>('SELECT content_hash FROM records WHERE source_key = ?'),
+      hashOf: this.db.prepare<[string], { content_hash: string; run_id: number; file: string | null; line: number | null }>(
+        "SELECT content_hash, run_id, json_extract(record, '$.origin.file') AS file, json_extract(record, '$.origin.line') AS line FROM records WHERE source_key = ?",
+      ),
       insertRecord: this.db.prepare(
         `INSERT INTO records (source_key, entity, type, record, raw, content_hash, updated_at, duplicate_key, seq, first_extracted_at, extracted_at, run_id)
          VALUES (@sourceKey, @entity, @type, @record, @raw, @hash, @updatedAt, @duplicateKey, @seq, @now, @now, @runId)
@@ -165,7 +170,7 @@ export class StagingStore {
    * transaction: after a crash, staging holds exactly what the checkpoint says was read.
    */
   commit(runId: number, batch: { records: CanonicalRecord[]; issues: StagedIssue[]; checkpoint?: { entity: string; value: Checkpoint } }): Record<UpsertOutcome, number> {
-    const outcomes: Record<UpsertOutcome, number> = { new: 0, changed: 0, unchanged: 0 };
+    const outcomes: Record<UpsertOutcome, number> = { new: 0, changed: 0, unchanged: 0, duplicate: 0 };
     this.db.transaction(() => {
       const now = new Date().toISOString();
       for (const record of batch.records) outcomes[this.upsert(runId, record, now)]++;
@@ -178,7 +183,15 @@ export class StagingStore {
   private upsert(runId: number, record: CanonicalRecord, now: string): UpsertOutcome {
     const { raw, ...canonical } = record;
     const hash = contentHash(record);
-    const previous = this.statements.hashOf.get(record.sourceKey)?.content_hash;
+    const staged = this.statements.hashOf.get(record.sourceKey);
+    const previous = staged?.content_hash;
+    // Staged earlier in this same extraction from another place (not the same row read again
+    // after a resume), with other content: keep the first, report the second as lost.
+    const elsewhere = staged && staged.run_id === runId && (staged.file !== (record.origin?.file ?? null) || staged.line !== (record.origin?.line ?? null));
+    if (staged && elsewhere && previous !== hash) {
+      this.addDuplicateKey(runId, record, { file: staged.file, line: staged.line });
+      return 'duplicate';
+    }
     this.statements.insertRecord.run({
       sourceKey: record.sourceKey,
       entity: ENTITY_OF_TYPE[record.type],
@@ -196,6 +209,23 @@ export class StagingStore {
     this.statements.deleteRefs.run(record.sourceKey);
     for (const { field, ref } of referencesOf(record)) this.statements.insertRef.run(record.sourceKey, field, ref);
     return previous === undefined ? 'new' : previous === hash ? 'unchanged' : 'changed';
+  }
+
+  private addDuplicateKey(runId: number, record: CanonicalRecord, first: { file: string | null; line: number | null }): void {
+    const at = (file: string | null | undefined, line: number | null | undefined) => (file ? `${file}${line ? `:${line}` : ''}` : 'an earlier read');
+    const origin = record.origin;
+    const { raw } = record;
+    this.addIssue(runId, {
+      entity: ENTITY_OF_TYPE[record.type],
+      sourceKey: record.sourceKey,
+      code: 'LEX_STAGING_DUPLICATE_KEY',
+      message: `${record.sourceKey} appears twice with different values: ${at(first.file, first.line)} was kept, ${at(origin?.file, origin?.line)} was not staged (its values are in this issue)`,
+      fix: `Keep one row per id in the source export (merge the two, or give the second its own id) and extract again; until then the row at ${at(first.file, first.line)} is the one migrated.`,
+      location: { file: origin?.file, line: origin?.line, recordKey: record.sourceKey, field: 'id' },
+      raw,
+      // A key of its own, so the run counts the row that did not make it as extracted and failed.
+      lost: `${record.key.system}:${record.type}:${origin?.file ? `${origin.file}#L${origin.line ?? 0}` : `${record.key.id}#duplicate`}`,
+    });
   }
 
   private addIssue(runId: number, issue: StagedIssue): void {
