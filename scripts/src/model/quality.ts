@@ -6,13 +6,14 @@
  * Where each rule is detected:
  * - record by record, here (`checkRecord`, run by staging on every record of every source):
  *   matter-without-client, blank-description, time-without-user, phone-in-email,
- *   oversized-document, odd-encoding;
+ *   oversized-document, odd-encoding, oversized-text;
  * - by the connector while parsing the source: bad-date (the value cannot be read as a date),
  *   formula-injection (CSV cells), plus bad rows/columns (which are not dirt rules but issues);
  * - across records, by staging at the end of an extraction: duplicate (two contacts with the
  *   same email or name) and orphan (a reference to a record the source does not have).
  * Pre-flight re-checks duplicates and orphans against the target before loading.
  */
+import { findColumn, tableByLogicalName } from '../../../solution/src/schema';
 import type { CanonicalRecord } from './records';
 
 export const DIRT_RULES = [
@@ -26,11 +27,19 @@ export const DIRT_RULES = [
   'oversized-document',
   'odd-encoding',
   'formula-injection',
+  'oversized-text',
 ] as const;
 export type DirtRule = (typeof DIRT_RULES)[number];
 
 /** Dataverse's default `maxuploadfilesize` (5 MB): larger files go to SharePoint, not annotations. */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+
+/** `annotation.notetext`'s length in the schema (100,000): note and message bodies land there. */
+export const MAX_NOTE_TEXT = (() => {
+  const column = findColumn(tableByLogicalName('annotation')!, 'notetext');
+  if (column?.type.kind !== 'memo') throw new Error('the schema has no memo annotation.notetext');
+  return column.type.maxLength;
+})();
 
 export interface QualityFinding {
   rule: DirtRule;
@@ -88,6 +97,17 @@ export function checkRecord(record: CanonicalRecord): QualityFinding[] {
           field: 'size',
           message: `document "${record.name}" is ${record.size} bytes, over the ${MAX_ATTACHMENT_BYTES}-byte attachment limit`,
           fix: 'It is linked through a SharePoint document location instead of an annotation; check SharePoint integration is on.',
+        });
+      break;
+    case 'note':
+    case 'communication':
+      // Notes, and messages that are neither email nor call, become annotations.
+      if (record.body && record.body.length > MAX_NOTE_TEXT && (record.type === 'note' || record.kind === 'other'))
+        findings.push({
+          rule: 'oversized-text',
+          field: 'body',
+          message: `the ${record.type} body is ${record.body.length} characters; annotation.notetext holds ${MAX_NOTE_TEXT}`,
+          fix: `Dynamics gets the first ${MAX_NOTE_TEXT} characters (the profile truncates notetext); the full text stays in the staging store's raw record. Split the note in the source, or attach it as a document, if the rest matters.`,
         });
       break;
     default:
