@@ -224,6 +224,31 @@ export function dataverseClientContract(harness: ContractHarness): void {
       expect(await client.entityDefinition('lex_nosuchtable')).toBeUndefined();
     });
 
+    it('executeMany sends close messages in one $batch, each standing alone, results in order', async () => {
+      const opportunities = [1, 2, 3].map((n) => ({ key: rowId(`contract:won:${n}`), row: { name: `Won ${n}` }, recordKey: `contract:won:${n}` }));
+      await client.upsertMany('opportunity', opportunities);
+      const win = (key: string, status: number, recordKey: string) => ({
+        name: 'WinOpportunity',
+        body: { OpportunityClose: { subject: 'Won', 'opportunityid@odata.bind': `/opportunities(${key})` }, Status: status },
+        recordKey,
+      });
+      const seen = session.requests().length;
+      const results = await client.executeMany([
+        win(opportunities[0]!.key, 3, 'won:1'),
+        win(opportunities[1]!.key, 4, 'won:2 bad status'),
+        win(rowId('contract:won:missing'), 3, 'won:missing'),
+        win(opportunities[2]!.key, 3, 'won:3'),
+      ]);
+      const posts = session.requests().slice(seen).filter((r) => r.method === 'POST').map((r) => r.path.replace(/^.*\/api\/data\/v9\.2\//, ''));
+      expect(posts).toEqual(['$batch']);
+      expect(results.map((r) => [r.recordKey, r.ok])).toEqual([['won:1', true], ['won:2 bad status', false], ['won:missing', false], ['won:3', true]]);
+      const failures = results.flatMap((r) => (r.ok ? [] : [r.error]));
+      expect(failures.map((e) => [e.status, e.recordKey])).toEqual([[400, 'won:2 bad status'], [404, 'won:missing']]);
+      const states = await Promise.all(opportunities.map((o) => client.retrieve('opportunity', o.key, { select: ['statecode'] })));
+      expect(states.map((row) => row?.statecode)).toEqual([1, 0, 1]);
+      expect(await client.executeMany([])).toEqual([]);
+    });
+
     it('executes a function (WhoAmI)', async () => {
       const me = await client.execute<{ UserId: string }>('WhoAmI', undefined, { method: 'GET' });
       expect(me?.UserId).toMatch(/^[0-9a-f-]{36}$/);

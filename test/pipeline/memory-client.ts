@@ -4,7 +4,7 @@
  * returned as `_x_value` without annotations (as the HTTP client asks for them), the `In()`
  * existence query, and switchable faults. The sandbox-backed integration test is the real check.
  */
-import type { DataverseClient, QueryOptions, RetrieveOptions, Row, RowKey, RowResult, UpsertItem } from '../../scripts/src/dataverse/client';
+import type { ActionCall, DataverseClient, QueryOptions, RetrieveOptions, Row, RowKey, RowResult, UpsertItem } from '../../scripts/src/dataverse/client';
 import { DataverseError } from '../../scripts/src/dataverse/errors';
 import { navigationProperty, schema, tableByLogicalName } from '../../solution/src/schema';
 import type { TableDef } from '../../solution/src/schema';
@@ -163,6 +163,21 @@ export class MemoryClient implements DataverseClient {
   }
   async entityDefinition() {
     return undefined;
+  }
+  /** Like the Web API client: each call stands alone, a failure is its result. */
+  async executeMany(calls: readonly ActionCall[]): Promise<RowResult[]> {
+    const results: RowResult[] = [];
+    for (const [i, call] of calls.entries()) {
+      const recordKey = call.recordKey ?? `${call.name}#${i + 1}`;
+      try {
+        await this.execute(call.name, call.body);
+        results.push({ ok: true, recordKey });
+      } catch (error) {
+        if (!(error instanceof DataverseError)) throw error;
+        results.push({ ok: false, recordKey, error: error.forRecord(recordKey) });
+      }
+    }
+    return results;
   }
   /** State messages sent, in order, with their bodies. */
   readonly messages: { name: string; body: Row }[] = [];

@@ -86,6 +86,15 @@ export interface ExecuteOptions {
   method?: 'GET' | 'POST';
 }
 
+/** One action call in `executeMany` (POST, unbound unless `boundTo` names a table). */
+export interface ActionCall {
+  name: string;
+  body?: Row;
+  boundTo?: string;
+  /** Carried into its result and any error, e.g. `clio:matter:123`. */
+  recordKey?: string;
+}
+
 export interface DataverseClient {
   /** One row, or `undefined` when no row has that key. */
   retrieve(table: string, key: RowKey, options?: RetrieveOptions): Promise<Row | undefined>;
@@ -109,6 +118,12 @@ export interface DataverseClient {
   entityDefinition(table: string): Promise<EntityDefinition | undefined>;
   /** An action (POST) or function (GET), unbound or bound to a table. */
   execute<T = unknown>(name: string, body?: Row, options?: ExecuteOptions): Promise<T | undefined>;
+  /**
+   * Many actions, each standing alone, in `$batch` requests (`odata.continue-on-error`): one
+   * request per batch instead of one per call, for messages with no bulk form (WinOpportunity,
+   * CloseIncident). One result per call, in order; a failed call does not stop the others.
+   */
+  executeMany(calls: readonly ActionCall[]): Promise<RowResult[]>;
 }
 
 /** The schema's definition of a table the client may write; unknown names are a clear error. */

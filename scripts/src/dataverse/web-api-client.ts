@@ -9,6 +9,7 @@ import {
   formatKey,
   rowPath,
   tableDef,
+  type ActionCall,
   type BatchOptions,
   type DataverseClient,
   type EntityDefinition,
@@ -202,6 +203,19 @@ export class WebApiClient implements DataverseClient {
     return response.body ? (JSON.parse(response.body) as T) : undefined;
   }
 
+  async executeMany(calls: readonly ActionCall[]): Promise<RowResult[]> {
+    const send = async (part: readonly ActionCall[], offset: number): Promise<RowResult[]> => {
+      const keys = part.map((call, i) => call.recordKey ?? `${call.name}#${offset + i + 1}`);
+      // Actions change state, so a dropped connection is not retried blindly: the caller re-reads.
+      const outcome = await this.postBatch(part.map(actionPart), false, false);
+      if ('error' in outcome) return keys.map((recordKey) => ({ ok: false, recordKey, error: outcome.error.forRecord(recordKey) }));
+      return keys.map((recordKey, i) => this.partResult(outcome.parts[i], recordKey, `POST ${part[i]!.name}`));
+    };
+    const size = this.batchSize();
+    const results = await Promise.all(chunk(calls, size).map((part, i) => send(part, i * size)));
+    return results.flat();
+  }
+
   /**
    * Whether `table` takes UpsertMultiple: Microsoft says a table that supports both
    * CreateMultiple and UpdateMultiple does, and to check rather than assume (bulk-operations).
@@ -261,33 +275,37 @@ export class WebApiClient implements DataverseClient {
 
   private async sendBatch(ops: readonly WriteOp[], atomic: boolean): Promise<RowResult[]> {
     const keys = ops.map(recordKeyOf);
-    const { contentType, body } = buildBatch(ops.map(toBatchPart), this.apiUrl, atomic);
+    const outcome = await this.postBatch(ops.map(toBatchPart), atomic, ops.every((op) => op.kind !== 'create'));
+    if ('error' in outcome) return keys.map((recordKey) => ({ ok: false, recordKey, error: outcome.error.forRecord(recordKey) }));
+    if (atomic) return this.changeSetResults(ops, keys, outcome.parts);
+    return ops.map((op, i) => {
+      const result = this.partResult(outcome.parts[i], keys[i]!, 'POST $batch');
+      return result.ok ? { ...result, ...idOf(op, outcome.parts[i]!) } : result;
+    });
+  }
+
+  /** One `$batch` request: its response parts, or the error that failed the whole batch. */
+  private async postBatch(parts: readonly BatchPart[], atomic: boolean, idempotent: boolean): Promise<{ parts: BatchPartResponse[] } | { error: DataverseError }> {
+    const { contentType, body } = buildBatch(parts, this.apiUrl, atomic);
     const response = await this.request({
       method: 'POST',
       path: '$batch',
       headers: { 'Content-Type': contentType, ...(atomic ? {} : { Prefer: 'odata.continue-on-error' }) },
       body,
-      idempotent: ops.every((op) => op.kind !== 'create'),
+      idempotent,
     });
     const type = response.headers['content-type'] ?? '';
-    if (!type.startsWith('multipart/mixed')) {
-      const error = this.toError(response, 'POST $batch');
-      return keys.map((recordKey) => ({ ok: false, recordKey, error: error.forRecord(recordKey) }));
-    }
-    const parts = parseBatchResponse(type, response.body);
-    return atomic ? this.changeSetResults(ops, keys, parts) : this.independentResults(ops, keys, parts);
+    if (!type.startsWith('multipart/mixed')) return { error: this.toError(response, 'POST $batch') };
+    return { parts: parseBatchResponse(type, response.body) };
   }
 
-  private independentResults(ops: readonly WriteOp[], keys: string[], parts: BatchPartResponse[]): RowResult[] {
-    return ops.map((op, i) => {
-      const recordKey = keys[i]!;
-      const part = parts[i];
-      if (!part) {
-        return { ok: false, recordKey, error: new DataverseError({ status: 500, message: 'the $batch response has no part for this request', recordKey, transient: false }) };
-      }
-      if (!isSuccess(part.status)) return { ok: false, recordKey, error: this.toError(part, 'POST $batch', recordKey) };
-      return { ok: true, recordKey, ...idOf(op, part) };
-    });
+  /** The result of one independent request in a `$batch`. */
+  private partResult(part: BatchPartResponse | undefined, recordKey: string, request: string): RowResult {
+    if (!part) {
+      return { ok: false, recordKey, error: new DataverseError({ status: 500, message: 'the $batch response has no part for this request', recordKey, transient: false }) };
+    }
+    if (!isSuccess(part.status)) return { ok: false, recordKey, error: this.toError(part, request, recordKey) };
+    return { ok: true, recordKey };
   }
 
   private changeSetResults(ops: readonly WriteOp[], keys: string[], parts: BatchPartResponse[]): RowResult[] {
@@ -362,6 +380,11 @@ function toBatchPart(op: WriteOp): BatchPart {
     case 'delete':
       return { method: 'DELETE', path: rowPath(op.table, op.key) };
   }
+}
+
+function actionPart(call: ActionCall): BatchPart {
+  const path = call.boundTo ? `${tableDef(call.boundTo).entitySetName}/Microsoft.Dynamics.CRM.${call.name}` : call.name;
+  return { method: 'POST', path, body: JSON.stringify(call.body ?? {}) };
 }
 
 function idOf(op: WriteOp, part: WebApiResponse): { id?: string } {

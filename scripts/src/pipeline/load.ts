@@ -301,20 +301,16 @@ async function stateStep(step: PlanStep, table: TableDef, client: DataverseClien
       if (!result?.ok) results.set(op, toRecord(op, 'state', result));
     });
   }
-  // One request per row (these messages have no bulk form), sent together: the client's
-  // adaptive parallelism decides how many are in flight.
-  await Promise.all(
-    pending.filter((op) => !results.has(op)).map(async (op) => {
+  // These messages have no bulk form, so they go in $batch requests, each call standing alone:
+  // one request per batch instead of one per row, and one bad row does not stop the others.
+  const toClose = pending.filter((op) => !results.has(op));
+  const closed = await client.executeMany(
+    toClose.map((op) => {
       const message = table.statesNeedingMessage![op.state!.statecode]!;
-      try {
-        await client.execute(message, stateMessageBody(message, op, from));
-        results.set(op, toRecord(op, 'state', { ok: true, recordKey: op.sourceKey }));
-      } catch (error) {
-        if (isTransient(error)) throw error;
-        results.set(op, { table: op.table, targetKey: op.targetKey, sourceKey: op.sourceKey, targetId: op.id, action: 'state', status: 'failed', ...errorFields(error) });
-      }
+      return { name: message, body: stateMessageBody(message, op, from), recordKey: op.sourceKey };
     }),
   );
+  toClose.forEach((op, i) => results.set(op, toRecord(op, 'state', closed[i])));
   return step.ops.map((op) => results.get(op)!);
 }
 

@@ -7,7 +7,7 @@
  * user's session authenticates. Both roads share the Web API core with the HTTP adapter.
  * `Xrm.WebApi` and `fetch` are passed in; the adapter never reaches for globals.
  */
-import { describeKey, formatKey, tableDef, type DataverseClient, type QueryOptions, type RetrieveOptions, type Row, type RowKey, type UpsertItem, type WriteOp, type WriteOptions, type BatchOptions, type ExecuteOptions } from '../client';
+import { describeKey, formatKey, tableDef, type DataverseClient, type QueryOptions, type RetrieveOptions, type Row, type RowKey, type UpsertItem, type WriteOp, type WriteOptions, type BatchOptions, type ExecuteOptions, type ActionCall } from '../client';
 import { AdaptiveConcurrency } from '../concurrency';
 import { DataverseError } from '../errors';
 import { defaultRetryPolicy, retryDelay, type RetryPolicy } from '../retry';
@@ -146,6 +146,10 @@ export class XrmDataverseClient implements DataverseClient {
 
   execute<T = unknown>(name: string, body?: Row, options?: ExecuteOptions): Promise<T | undefined> {
     return this.webApiClient.execute<T>(name, body, options);
+  }
+
+  executeMany(calls: readonly ActionCall[]) {
+    return this.webApiClient.executeMany(calls);
   }
 
   /**
