@@ -100,6 +100,7 @@ CREATE INDEX IF NOT EXISTS operation_source ON operation (source_key);
 CREATE TABLE IF NOT EXISTS checkpoint (step INTEGER PRIMARY KEY, ok INTEGER NOT NULL, failed INTEGER NOT NULL, done_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS extracted (entity TEXT PRIMARY KEY, count INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS skipped (source_key TEXT PRIMARY KEY, reason TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS warning (source_key TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (source_key, code, message));
 `;
 
 export class Journal {
@@ -287,6 +288,18 @@ export class Journal {
   /** A source record deliberately not loaded, with why (mapping rule, sample selection, …). */
   recordSkip(sourceKey: string, reason: string): void {
     this.db.prepare('INSERT OR IGNORE INTO skipped (source_key, reason) VALUES (?, ?)').run(sourceKey, reason);
+  }
+
+  /**
+   * A record that loaded but not whole: a field the map could not convert (too long, bad value)
+   * was left out. Kept apart from operations, so record accounting is unchanged, and reported.
+   */
+  recordWarning(sourceKey: string, code: string, message: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO warning (source_key, code, message) VALUES (?, ?, ?)').run(sourceKey, code, message);
+  }
+
+  warnings(): { sourceKey: string; code: string; message: string }[] {
+    return (this.db.prepare('SELECT source_key, code, message FROM warning ORDER BY code, source_key').all() as { source_key: string; code: string; message: string }[]).map((r) => ({ sourceKey: r.source_key, code: r.code, message: r.message }));
   }
 
   skips(): { sourceKey: string; reason: string }[] {

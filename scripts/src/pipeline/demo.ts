@@ -51,7 +51,7 @@ export async function demoMigration(options: DemoMigrationOptions): Promise<Demo
     // Rows the environment already holds (matched in pre-flight) are updated, not duplicated.
     const { firm, preExisting } = await readStagedFirm({ from: staging, client, profile });
     if (preExisting.size) log(`Pre-existing rows matched: ${preExisting.size} (updated in place, restored by rollback)`);
-    const base = { cwd: options.root, source: 'clio', environment: sandbox.apiUrl, client, ops: firm.ops, extracted: firm.extracted, skips: firm.skips, failures: firm.failures, workflows: firm.workflows, profile: { version: profile.version, hash: profile.hash! } };
+    const base = { cwd: options.root, source: 'clio', environment: sandbox.apiUrl, client, ops: firm.ops, extracted: firm.extracted, skips: firm.skips, failures: firm.failures, warnings: firm.warnings, workflows: firm.workflows, profile: { version: profile.version, hash: profile.hash! } };
     const sample = await startRun({ ...base, mode: 'sample', sample: { size: options.sampleSize ?? 50, candidates: firm.candidates } });
     log(`Sample ${sample.runId}: ${sample.diffs} differences (report: ${path.relative(options.root, sample.report)})`);
     approveRun(options.root, sample.runId, admin);

@@ -16,6 +16,8 @@ export interface MappedFirm {
   skips: { sourceKey: string; reason: string }[];
   /** Records the map could not turn into any row, with the first reason. */
   failures: { sourceKey: string; code: string; message: string }[];
+  /** Records that map to rows but lost a field on the way (the field's error): loaded, and reported. */
+  warnings: { sourceKey: string; code: string; message: string }[];
   candidates: SampleCandidate[];
   /** Source workflow definitions: they do not migrate, they are handed over as a rebuild reference. */
   workflows: WorkflowReference[];
@@ -47,7 +49,7 @@ export const entityOfKey = (sourceKey: string) => sourceKey.split(':')[1] ?? sou
 
 export function mapFirm(input: MapFirmInput): MappedFirm {
   const built = createContext({ profile: input.profile, records: input.records(), systemUsers: input.systemUsers, ...(input.preExisting ? { preExisting: input.preExisting } : {}) });
-  const out: MappedFirm = { ops: setupOps(input.profile), extracted: {}, skips: [], failures: [], candidates: [], workflows: [] };
+  const out: MappedFirm = { ops: setupOps(input.profile), extracted: {}, skips: [], failures: [], warnings: [], candidates: [], workflows: [] };
   // Lost at extraction: the source held them, so they count as extracted, and as failed with the issue's reason.
   for (const row of input.lost ?? []) {
     const entity = entityOfKey(row.sourceKey);
@@ -75,6 +77,8 @@ export function mapFirm(input: MapFirmInput): MappedFirm {
       continue;
     }
     out.ops.push(...result.ops);
+    // The rows load without the fields that failed: say so, never drop them silently.
+    for (const error of result.errors) out.warnings.push({ sourceKey: record.sourceKey, code: error.code, message: `${error.message}. Fix: ${error.fix}` });
     const stratum = [record['practiceArea'], record['status']].filter((v) => typeof v === 'string').join('|');
     out.candidates.push({ sourceKey: record.sourceKey, entity, ...(stratum ? { stratum } : {}), ...(input.dirty?.has(record.sourceKey) ? { dirty: true } : {}) });
   }

@@ -53,6 +53,8 @@ export interface StartRunOptions {
   skips?: readonly { sourceKey: string; reason: string }[];
   /** Records the map could not turn into any row (failed records, with why). */
   failures?: readonly { sourceKey: string; code: string; message: string }[];
+  /** Records that load without a field the map could not convert, with why. */
+  warnings?: readonly { sourceKey: string; code: string; message: string }[];
   profile: { version: number; hash: string };
   /** Sample runs: the records to choose from and how many. */
   sample?: { size: number; candidates: readonly SampleCandidate[]; seed?: string };
@@ -163,6 +165,8 @@ export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
     });
     journal.setExtracted(options.extracted);
     for (const s of skips) journal.recordSkip(s.sourceKey, s.reason);
+    const loading = new Set(ops.map((o) => o.sourceKey));
+    for (const w of options.warnings ?? []) if (loading.has(w.sourceKey)) journal.recordWarning(w.sourceKey, w.code, w.message);
     if (options.failures?.length && !journal.doneSteps().has(MAPPING_FAILURES_STEP)) {
       journal.completeStep(MAPPING_FAILURES_STEP, options.failures.map((f) => ({ table: '', targetKey: f.sourceKey, sourceKey: f.sourceKey, targetId: '', action: 'planned', status: 'failed', errorCode: f.code, errorMessage: f.message })));
     }
@@ -212,6 +216,7 @@ function reportFor(journal: Journal, diffs: readonly RecordDiff[] | null): RunRe
     meta,
     accounting: journal.accounting(),
     operations: journal.operations(),
+    warnings: journal.warnings(),
     ...(diffs ? { diffs } : {}),
     ...(rollbackRun ? { rollback: { status: rollbackRun.status === 'completed' ? 'rolled back' : 'rollback incomplete', byRunId: rollbackRun.runId } } : {}),
   });

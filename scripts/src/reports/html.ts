@@ -98,6 +98,13 @@ export function renderHtmlReport(report: RunReport): string {
     sections.push(`<h3>${escapeHtml(group.code)} — ${group.count}</h3>`);
     sections.push(table(['Record', 'Table', 'Message'], group.examples.map((e) => [e.sourceKey, e.table, e.message])));
   }
+  sections.push('<h2>Loaded with warnings</h2>');
+  if (!report.warnings.length) sections.push('<p class="good">Every loaded record loaded whole.</p>');
+  else sections.push('<p>These records loaded, but without a field the map could not convert. The full source value stays in staging, and in the row\'s source snapshot where it fits.</p>');
+  for (const group of report.warnings) {
+    sections.push(`<h3>${escapeHtml(group.code)} — ${group.count}</h3>`);
+    sections.push(table(['Record', 'Message'], group.examples.map((e) => [e.sourceKey, e.message])));
+  }
   sections.push(`<p><small>Generated ${escapeHtml(report.generatedAt)} by Lexbridge. Full data: report.json, counts.csv, errors.csv, diffs.csv.</small></p>`);
 
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Lexbridge run ${escapeHtml(r.runId)}</title><style>${STYLE}</style></head><body>${sections.join('\n')}</body></html>\n`;

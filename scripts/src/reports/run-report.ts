@@ -32,6 +32,8 @@ export interface RunReport {
   /** Differing or missing records, for the CSV and the first rows of the HTML table. */
   differences: RecordDiff[];
   errors: ErrorGroup[];
+  /** Records that loaded without a field the map could not convert, by rule. */
+  warnings: ErrorGroup[];
   rollback: { status: 'not rolled back' | 'rolled back' | 'rollback incomplete'; byRunId: string | null };
   generatedAt: string;
 }
@@ -40,6 +42,7 @@ export interface ReportInput {
   meta: RunMeta;
   accounting: EntityAccounting[];
   operations: readonly OperationRecord[];
+  warnings?: readonly { sourceKey: string; code: string; message: string }[];
   diffs?: readonly RecordDiff[];
   rollback?: RunReport['rollback'];
   now?: Date;
@@ -52,15 +55,8 @@ export function buildRunReport(input: ReportInput): RunReport {
   const ok = ops.filter((o) => o.status === 'ok');
   const count = (action: OperationRecord['action']) => ok.filter((o) => o.action === action).length;
 
-  const groups = new Map<string, ErrorGroup>();
-  for (const o of ops) {
-    if (o.status !== 'failed') continue;
-    const code = o.errorCode ?? 'LEX_UNKNOWN';
-    const group = groups.get(code) ?? { code, count: 0, examples: [] };
-    group.count++;
-    if (group.examples.length < EXAMPLES_PER_RULE) group.examples.push({ sourceKey: o.sourceKey, table: o.table, message: o.errorMessage ?? '' });
-    groups.set(code, group);
-  }
+  const errors = groupByRule(ops.filter((o) => o.status === 'failed').map((o) => ({ code: o.errorCode ?? 'LEX_UNKNOWN', sourceKey: o.sourceKey, table: o.table, message: o.errorMessage ?? '' })));
+  const warnings = groupByRule((input.warnings ?? []).map((w) => ({ ...w, table: '' })));
 
   // Operations are stamped when their step's checkpoint is written: one point per checkpoint.
   const stamps = [...new Set(ok.map((o) => o.at))].sort();
@@ -82,8 +78,20 @@ export function buildRunReport(input: ReportInput): RunReport {
     rowsPerSecond: elapsed > 0 ? Math.round((rows / elapsed) * 10) / 10 : rows,
     diff: input.diffs ? summariseDiffs(diffs) : null,
     differences: diffs.filter((d) => d.status !== 'match'),
-    errors: [...groups.values()].sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1)),
+    errors,
+    warnings,
     rollback: input.rollback ?? { status: 'not rolled back', byRunId: null },
     generatedAt: (input.now ?? new Date()).toISOString(),
   };
+}
+
+function groupByRule(items: readonly { code: string; sourceKey: string; table: string; message: string }[]): ErrorGroup[] {
+  const groups = new Map<string, ErrorGroup>();
+  for (const item of items) {
+    const group = groups.get(item.code) ?? { code: item.code, count: 0, examples: [] };
+    group.count++;
+    if (group.examples.length < EXAMPLES_PER_RULE) group.examples.push({ sourceKey: item.sourceKey, table: item.table, message: item.message });
+    groups.set(item.code, group);
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1));
 }

@@ -117,6 +117,7 @@ export async function migrateFromStaging(mode: 'sample' | 'full' | 'delta', opti
       extracted: firm.extracted,
       skips: firm.skips,
       failures: firm.failures,
+      warnings: firm.warnings,
       workflows: firm.workflows,
       profile: { version: profile.version, hash: profile.hash },
       ...(options.signal ? { signal: options.signal } : {}),
