@@ -32,7 +32,7 @@ export interface LoadOptions {
   /** Ctrl-C: stop after the current step's checkpoint. */
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
-  /** Ids per existence query: the ids go in the URL (32 KB limit). */
+  /** Ids per existence query (default `READ_CHUNK`): the ids go in the URL (32 KB limit). */
   existenceChunk?: number;
   /**
    * Attempts per step when the client gives up on a transient error. Re-running a step is safe:
@@ -53,6 +53,12 @@ export interface LoadResult {
   stepsSkipped: number;
   failedOps: number;
 }
+
+/**
+ * Ids per `In(...)` read. Each id costs 45 characters of URL once encoded (`%22<guid>%22%2C`), so
+ * 250 ids take about 11 KB, a third of the 32 KB Dataverse accepts, in 2.5× fewer reads than 100.
+ */
+export const READ_CHUNK = 250;
 
 /** Step index the journal uses for ops the plan left out. */
 export const PLAN_ISSUES_STEP = -1;
@@ -95,7 +101,7 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
   let stepsSkipped = 0;
   let failedOps = 0;
   const runOne = async (step: PlanStep) => {
-    const results = await runStepWithRetry(step, options.stepAttempts ?? 3, () => runStep(step, client, journal, from, options.existenceChunk ?? 100));
+    const results = await runStepWithRetry(step, options.stepAttempts ?? 3, () => runStep(step, client, journal, from, options.existenceChunk ?? READ_CHUNK));
     journal.completeStep(step.index, results);
     failedOps += results.filter((r) => r.status === 'failed').length;
     stepsRun++;
@@ -314,13 +320,11 @@ async function stateStep(step: PlanStep, table: TableDef, client: DataverseClien
   return step.ops.map((op) => results.get(op)!);
 }
 
-const STATE_READ_CHUNK = 100;
-
 async function currentStates(tableName: string, table: TableDef, ops: TargetOp[], client: DataverseClient): Promise<Map<string, { statecode: unknown; statuscode: unknown }>> {
   const states = new Map<string, { statecode: unknown; statuscode: unknown }>();
   // Chunked so the In(...) filter keeps the URL well under Dataverse's length limit.
-  for (let i = 0; i < ops.length; i += STATE_READ_CHUNK) {
-    const ids = ops.slice(i, i + STATE_READ_CHUNK).map((op) => `"${op.id}"`);
+  for (let i = 0; i < ops.length; i += READ_CHUNK) {
+    const ids = ops.slice(i, i + READ_CHUNK).map((op) => `"${op.id}"`);
     const filter = `Microsoft.Dynamics.CRM.In(PropertyName='${table.primaryIdColumn}',PropertyValues=[${ids.join(',')}])`;
     for await (const page of client.query(tableName, { select: [table.primaryIdColumn, 'statecode', 'statuscode'], filter, pageSize: 5000 })) {
       for (const row of page) states.set(String(row[table.primaryIdColumn]).toLowerCase(), { statecode: row.statecode, statuscode: row.statuscode });
