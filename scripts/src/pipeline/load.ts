@@ -100,8 +100,12 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
   let stepsRun = 0;
   let stepsSkipped = 0;
   let failedOps = 0;
+  const parallel = options.parallelSteps ?? 8;
+  const existenceChunk = options.existenceChunk ?? READ_CHUNK;
+  /** A write step's existence map: journaled by an earlier attempt or read now (and journaled). */
+  const prepared = (step: PlanStep) => journal.prepared(step.index) ?? prepareStep(step, tableOf(step.table, from), client, journal, from, existenceChunk);
   const runOne = async (step: PlanStep) => {
-    const results = await runStepWithRetry(step, options.stepAttempts ?? 3, () => runStep(step, client, journal, from, options.existenceChunk ?? READ_CHUNK));
+    const results = await runStepWithRetry(step, options.stepAttempts ?? 3, () => runStep(step, client, from, prepared));
     journal.completeStep(step.index, results);
     failedOps += results.filter((r) => r.status === 'failed').length;
     stepsRun++;
@@ -110,14 +114,22 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
   };
   // Groups (consecutive steps of one table and phase) run in plan order, but a write group starts
   // beside the write groups still running unless its table looks up one of theirs: independent
-  // tables (tasks, emails, notes…) load together. Every other phase waits for all before it.
+  // tables (tasks, emails, notes…) load together. State groups of other tables run together too
+  // (each changes only its own table's rows). Every other phase waits for all before it.
   const running: { group: readonly PlanStep[]; finished: Promise<void> }[] = [];
   let failure: { error: unknown } | undefined;
   const stop = () => !!failure || !!options.signal?.aborted;
   for (const group of sameTableRuns(plan.steps)) {
     const head = group[0]!;
-    const blockers = running.filter(({ group: [other] }) => head.phase !== 'write' || other!.phase !== 'write' || looksUp(head.table, other!.table, from));
-    await Promise.all(blockers.map((b) => b.finished));
+    const blockers = running.filter(({ group: [other] }) => !canOverlap(head, other!, from));
+    // While a write group waits for the tables it looks up, its first steps read which of their
+    // rows exist (and journal them): those reads touch only its own table, which no running group
+    // writes, and they would otherwise sit on the critical path between dependent tables.
+    const early =
+      head.phase === 'write' && blockers.length && !running.some(({ group: [other] }) => other!.table === head.table)
+        ? Promise.all(group.filter((step) => !done.has(step.index)).slice(0, parallel).map((step) => Promise.resolve().then(() => prepared(step)).catch(() => undefined)))
+        : undefined;
+    await Promise.all([...blockers.map((b) => b.finished), early]);
     if (stop()) break;
     const pending: PlanStep[] = [];
     for (const step of group) {
@@ -126,7 +138,7 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
         opsDone += step.ops.length;
       } else pending.push(step);
     }
-    const finished = inParallel(pending, options.parallelSteps ?? 8, runOne, stop).catch((error: unknown) => {
+    const finished = inParallel(pending, parallel, runOne, stop).catch((error: unknown) => {
       failure ??= { error };
     });
     running.push({ group, finished });
@@ -135,6 +147,12 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
   if (failure) throw failure.error;
   if (stepsRun + stepsSkipped < plan.steps.length) return { status: 'stopped', stepsRun, stepsSkipped, failedOps };
   return { status: 'completed', stepsRun, stepsSkipped, failedOps };
+}
+
+/** Whether a group headed by `step` may start while the group headed by `other` is still running. */
+function canOverlap(step: PlanStep, other: PlanStep, from: SolutionSchema): boolean {
+  if (step.phase === 'write' && other.phase === 'write') return !looksUp(step.table, other.table, from);
+  return step.phase === 'state' && other.phase === 'state' && step.table !== other.table;
 }
 
 /** Whether rows of `table` may bind a lookup to rows of `other` (so must wait for them). */
@@ -185,12 +203,12 @@ async function runStepWithRetry(step: PlanStep, attempts: number, run: () => Pro
   }
 }
 
-async function runStep(step: PlanStep, client: DataverseClient, journal: LoadJournal, from: SolutionSchema, existenceChunk: number): Promise<StepResult[]> {
+async function runStep(step: PlanStep, client: DataverseClient, from: SolutionSchema, prepared: (step: PlanStep) => Map<string, boolean> | Promise<Map<string, boolean>>): Promise<StepResult[]> {
   const table = tableOf(step.table, from);
   try {
     switch (step.phase) {
       case 'write': {
-        const existed = journal.prepared(step.index) ?? (await prepareStep(step, table, client, journal, from, existenceChunk));
+        const existed = await prepared(step);
         return await upsertStep(step, client, (op) => upsertBody(op, { isNew: !existed.get(op.id), schema: from }), (op) => (existed.get(op.id) ? 'updated' : 'created'));
       }
       case 'link':
