@@ -45,6 +45,12 @@ export interface LoadOptions {
    * the requests. One step at a time would leave the service idle between batches.
    */
   parallelSteps?: number;
+  /**
+   * Requests the service wants in flight (Dataverse's `x-ms-dop-hint` is 4 by default). A group
+   * with fewer write steps than this splits each step's upsert into that many requests, so the
+   * dependency chain (accounts → contacts → matters…) does not leave the service idle.
+   */
+  requestSlots?: number;
 }
 
 export interface LoadResult {
@@ -104,8 +110,9 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
   const existenceChunk = options.existenceChunk ?? READ_CHUNK;
   /** A write step's existence map: journaled by an earlier attempt or read now (and journaled). */
   const prepared = (step: PlanStep) => journal.prepared(step.index) ?? prepareStep(step, tableOf(step.table, from), client, journal, from, existenceChunk);
-  const runOne = async (step: PlanStep) => {
-    const results = await runStepWithRetry(step, options.stepAttempts ?? 3, () => runStep(step, client, from, prepared));
+  const slots = options.requestSlots ?? 4;
+  const runOne = async (step: PlanStep, split: number) => {
+    const results = await runStepWithRetry(step, options.stepAttempts ?? 3, () => runStep(step, client, from, prepared, split));
     journal.completeStep(step.index, results);
     failedOps += results.filter((r) => r.status === 'failed').length;
     stepsRun++;
@@ -138,7 +145,8 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
         opsDone += step.ops.length;
       } else pending.push(step);
     }
-    const finished = inParallel(pending, parallel, runOne, stop).catch((error: unknown) => {
+    const split = Math.max(1, Math.floor(slots / Math.max(1, pending.length)));
+    const finished = inParallel(pending, parallel, (step) => runOne(step, split), stop).catch((error: unknown) => {
       failure ??= { error };
     });
     running.push({ group, finished });
@@ -203,13 +211,13 @@ async function runStepWithRetry(step: PlanStep, attempts: number, run: () => Pro
   }
 }
 
-async function runStep(step: PlanStep, client: DataverseClient, from: SolutionSchema, prepared: (step: PlanStep) => Map<string, boolean> | Promise<Map<string, boolean>>): Promise<StepResult[]> {
+async function runStep(step: PlanStep, client: DataverseClient, from: SolutionSchema, prepared: (step: PlanStep) => Map<string, boolean> | Promise<Map<string, boolean>>, split: number): Promise<StepResult[]> {
   const table = tableOf(step.table, from);
   try {
     switch (step.phase) {
       case 'write': {
         const existed = await prepared(step);
-        return await upsertStep(step, client, (op) => upsertBody(op, { isNew: !existed.get(op.id), schema: from }), (op) => (existed.get(op.id) ? 'updated' : 'created'));
+        return await upsertStep(step, client, (op) => upsertBody(op, { isNew: !existed.get(op.id), schema: from }), (op) => (existed.get(op.id) ? 'updated' : 'created'), split);
       }
       case 'link':
         return await upsertStep(step, client, (op) => upsertBody(op, { isNew: false, schema: from }), () => 'linked');
@@ -271,9 +279,15 @@ async function withLookupTables(table: TableDef, row: Row, client: DataverseClie
   return image;
 }
 
-async function upsertStep(step: PlanStep, client: DataverseClient, body: (op: TargetOp) => Row, action: (op: TargetOp) => OperationAction): Promise<StepResult[]> {
+/** Fewest rows per request when a step's upsert is split: below this the per-request cost dominates. */
+const MIN_SPLIT_ROWS = 50;
+
+async function upsertStep(step: PlanStep, client: DataverseClient, body: (op: TargetOp) => Row, action: (op: TargetOp) => OperationAction, split = 1): Promise<StepResult[]> {
   const items: UpsertItem[] = step.ops.map((op) => ({ key: op.id, row: body(op), recordKey: op.sourceKey }));
-  let results = await client.upsertMany(step.table, items);
+  const size = Math.max(MIN_SPLIT_ROWS, Math.ceil(items.length / split));
+  const parts: UpsertItem[][] = [];
+  for (let i = 0; i < items.length; i += size) parts.push(items.slice(i, i + size));
+  let results = (await Promise.all(parts.map((part) => client.upsertMany(step.table, part)))).flat();
   // Bulk writes are all-or-nothing on standard tables: one bad row fails its neighbours. Write the
   // failed ones alone, so only the bad rows are recorded as failed.
   const failed = results.map((r, i) => (r.ok ? -1 : i)).filter((i) => i >= 0);
