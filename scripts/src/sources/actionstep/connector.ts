@@ -10,7 +10,7 @@ import { LexError } from '../../errors';
 import { parseRecord } from '../../model/parse';
 import type { DocumentRecord } from '../../model/records';
 import type { ConnectorOptions, DiscoverResult, ReadMessage, ReadOptions, SourceConnector } from '../contract';
-import { createHttpClient, RateLimiter, redactUrl, systemClock, withRetry, type Clock } from '../engine';
+import { createHttpClient, parseJsonBody, RateLimiter, redactUrl, systemClock, withRetry, type Clock } from '../engine';
 import { OAuthSession } from '../engine/oauth';
 import type { Mapped } from './to-canonical';
 import { resolveActionstepConfig, type ActionstepConfig } from './config';
@@ -200,19 +200,7 @@ export class ActionstepConnector implements SourceConnector {
       async () => {
         const target = await url;
         const response = await this.http.send(target, { method: 'GET' });
-        const text = await response.body.text();
-        try {
-          return JSON.parse(text) as Json;
-        } catch (cause) {
-          throw new LexError({
-            code: 'LEX_SOURCE_ACTIONSTEP_BAD_JSON',
-            message: `the response is not JSON (${response.headers.get('content-type') ?? 'no content type'}, ${text.length} bytes)`,
-            fix: 'Usually transient (a proxy page or a cut-off response): retried. If it persists, rerun later; extraction resumes from its checkpoint.',
-            location: { url: redactUrl(target) },
-            transient: true,
-            cause,
-          });
-        }
+        return parseJsonBody<Json>(await response.body.text(), response.headers.get('content-type'), target, 'LEX_SOURCE_ACTIONSTEP_BAD_JSON');
       },
       { clock: this.clock, retries: 4, baseMs: 200, signal },
     );

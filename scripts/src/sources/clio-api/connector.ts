@@ -9,7 +9,7 @@ import { LexError } from '../../errors';
 import { parseRecord } from '../../model/parse';
 import type { DocumentRecord } from '../../model/records';
 import type { Checkpoint, ConnectorOptions, DiscoverResult, ReadMessage, ReadOptions, SourceConnector } from '../contract';
-import { createHttpClient, RateLimiter, redactUrl, systemClock, withRetry, type Clock } from '../engine';
+import { createHttpClient, parseJsonBody, RateLimiter, redactUrl, systemClock, withRetry, type Clock } from '../engine';
 import { resolveClioConfig, type ClioApiConfig } from './config';
 import { OAuthSession } from '../engine/oauth';
 import { CLIO_STREAMS, LINE_ITEM_FIELDS, type ClioStream } from './streams';
@@ -198,19 +198,7 @@ export class ClioApiConnector implements SourceConnector {
             location: { url: redactUrl(url) },
           });
         }
-        const text = await response.body.text();
-        try {
-          return JSON.parse(text) as T;
-        } catch (cause) {
-          throw new LexError({
-            code: 'LEX_SOURCE_CLIO_BAD_JSON',
-            message: `the response is not JSON (${response.headers.get('content-type') ?? 'no content type'}, ${text.length} bytes)`,
-            fix: 'Usually transient (a proxy page or a cut-off response): retried. If it persists, rerun later; extraction resumes from its checkpoint.',
-            location: { url: redactUrl(url) },
-            transient: true,
-            cause,
-          });
-        }
+        return parseJsonBody<T>(await response.body.text(), response.headers.get('content-type'), url, 'LEX_SOURCE_CLIO_BAD_JSON');
       },
       { clock: this.clock, retries: 4, baseMs: 200, signal },
     );

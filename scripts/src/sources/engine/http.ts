@@ -130,3 +130,22 @@ export function redactUrl(url: string): string {
     return url.replace(/([?&][^=]*(token|code|secret|key)[^=]*=)[^&]*/gi, '$1REDACTED');
   }
 }
+
+/**
+ * Parses an API response body as JSON. A body that is not JSON (a proxy's HTML page, a cut-off
+ * response) is a transient error under the source's own code: retried, then reported with the URL.
+ */
+export function parseJsonBody<T>(text: string, contentType: string | null, url: string, code: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (cause) {
+    throw new LexError({
+      code,
+      message: `the response is not JSON (${contentType ?? 'no content type'}, ${text.length} bytes)`,
+      fix: 'Usually transient (a proxy page or a cut-off response): retried. If it persists, rerun later; extraction resumes from its checkpoint.',
+      location: { url: redactUrl(url) },
+      transient: true,
+      cause,
+    });
+  }
+}
