@@ -12,6 +12,9 @@ import { DEFAULT_MAX_UPLOAD_BYTES } from '../preflight/defaults';
 import type { RunReport } from '../reports/run-report';
 import { findColumn, navigationProperty, schema } from '../../../solution/src/schema';
 import { rowReference, tableOf } from './row-body';
+import { Tables } from '../../../solution/generated/names';
+
+const run = Tables.lex_migrationrun;
 
 export const runRowId = (runId: string) => rowId(`lexbridge:run:${runId}`);
 
@@ -64,7 +67,7 @@ export async function attachRunFiles(client: DataverseClient, runId: string, fil
         filename: f.name,
         mimetype: f.mimeType,
         documentbody: f.base64,
-        [`${navigationProperty(objectid, 'lex_migrationrun')}@odata.bind`]: rowReference('lex_migrationrun', runRowId(runId)),
+        [`${navigationProperty(objectid, run.logicalName)}@odata.bind`]: rowReference(run.logicalName, runRowId(runId)),
       });
       out.push({ file: f.name, attached: true, annotationId, base64Bytes: size });
     } catch (error) {
@@ -97,35 +100,35 @@ export interface FinishedRun {
 /** The run's summary on its `lex_migrationrun` row, so admins see it inside Dynamics. */
 export async function recordRunRow(client: DataverseClient, meta: RunMeta, finished: FinishedRun | null): Promise<void> {
   const base: Record<string, unknown> = {
-    lex_name: `${meta.runId} (${meta.mode})`,
-    lex_runkey: meta.runId,
-    lex_mode: choiceValue('lex_runmode', MODE_LABEL[meta.mode]),
-    lex_startedon: meta.startedOn,
-    lex_profileversion: meta.profileVersion,
+    [run.columns.lex_name]: `${meta.runId} (${meta.mode})`,
+    [run.columns.lex_runkey]: meta.runId,
+    [run.columns.lex_mode]: choiceValue('lex_runmode', MODE_LABEL[meta.mode]),
+    [run.columns.lex_startedon]: meta.startedOn,
+    [run.columns.lex_profileversion]: meta.profileVersion,
   };
-  const parent = findColumn(tableOf('lex_migrationrun'), 'lex_parentrunid')!;
-  if (meta.parentRunId) base[`${navigationProperty(parent, 'lex_migrationrun')}@odata.bind`] = rowReference('lex_migrationrun', runRowId(meta.parentRunId));
+  const parent = findColumn(tableOf(run.logicalName), run.columns.lex_parentrunid)!;
+  if (meta.parentRunId) base[`${navigationProperty(parent, run.logicalName)}@odata.bind`] = rowReference(run.logicalName, runRowId(meta.parentRunId));
   if (!finished) {
-    await client.upsert('lex_migrationrun', runRowId(meta.runId), { ...base, lex_runstatus: choiceValue('lex_runstatus', 'Running') });
+    await client.upsert(run.logicalName, runRowId(meta.runId), { ...base, [run.columns.lex_runstatus]: choiceValue('lex_runstatus', 'Running') });
     return;
   }
   const { report } = finished;
   const status = meta.status === 'running' ? 'Running' : meta.status === 'failed' ? 'Failed' : report.operations.failed ? 'Completed With Errors' : 'Completed';
   const row: Record<string, unknown> = {
     ...base,
-    lex_runstatus: choiceValue('lex_runstatus', status),
-    lex_completedon: meta.completedOn,
-    lex_watermark: meta.watermark,
-    lex_counts: JSON.stringify(report.counts),
-    lex_summary: JSON.stringify({ journal: finished.journalPath, files: finished.files, operations: report.operations, diff: report.diff, errors: report.errors.map((e) => ({ code: e.code, count: e.count })) }),
-    lex_diffcount: report.diff ? report.diff.differing + report.diff.missing : 0,
-    lex_errorcount: report.operations.failed,
-    lex_planhash: meta.planHash,
-    lex_approvedby: meta.approvedBy,
-    lex_approvedon: meta.approvedOn,
-    lex_reportpath: finished.reportPath,
+    [run.columns.lex_runstatus]: choiceValue('lex_runstatus', status),
+    [run.columns.lex_completedon]: meta.completedOn,
+    [run.columns.lex_watermark]: meta.watermark,
+    [run.columns.lex_counts]: JSON.stringify(report.counts),
+    [run.columns.lex_summary]: JSON.stringify({ journal: finished.journalPath, files: finished.files, operations: report.operations, diff: report.diff, errors: report.errors.map((e) => ({ code: e.code, count: e.count })) }),
+    [run.columns.lex_diffcount]: report.diff ? report.diff.differing + report.diff.missing : 0,
+    [run.columns.lex_errorcount]: report.operations.failed,
+    [run.columns.lex_planhash]: meta.planHash,
+    [run.columns.lex_approvedby]: meta.approvedBy,
+    [run.columns.lex_approvedon]: meta.approvedOn,
+    [run.columns.lex_reportpath]: finished.reportPath,
   };
-  await client.upsert('lex_migrationrun', runRowId(meta.runId), row);
+  await client.upsert(run.logicalName, runRowId(meta.runId), row);
 }
 
 /**
@@ -141,42 +144,42 @@ export interface RunRowDecisions {
   rollbackRequestedOn: string | null;
 }
 
-const DECISION_COLUMNS = ['lex_runkey', 'lex_runstatus', 'lex_approvedby', 'lex_approvedon', 'lex_rollbackrequestedby', 'lex_rollbackrequestedon'];
+const DECISION_COLUMNS = [run.columns.lex_runkey, 'lex_runstatus', run.columns.lex_approvedby, run.columns.lex_approvedon, run.columns.lex_rollbackrequestedby, run.columns.lex_rollbackrequestedon];
 const DECIDED_STATUSES = ['Approved', 'Rollback Requested', 'Rolled Back'] as const;
 
 function decisionsOf(row: Record<string, unknown>, runId: string): RunRowDecisions {
   const text = (column: string) => (typeof row[column] === 'string' && row[column] !== '' ? (row[column] as string) : null);
-  const status = DECIDED_STATUSES.find((label) => choiceValue('lex_runstatus', label) === row['lex_runstatus']) ?? 'other';
+  const status = DECIDED_STATUSES.find((label) => choiceValue('lex_runstatus', label) === row[run.columns.lex_runstatus]) ?? 'other';
   return {
-    runId: text('lex_runkey') ?? runId,
+    runId: text(run.columns.lex_runkey) ?? runId,
     status,
-    approvedBy: text('lex_approvedby'),
-    approvedOn: text('lex_approvedon'),
-    rollbackRequestedBy: text('lex_rollbackrequestedby'),
-    rollbackRequestedOn: text('lex_rollbackrequestedon'),
+    approvedBy: text(run.columns.lex_approvedby),
+    approvedOn: text(run.columns.lex_approvedon),
+    rollbackRequestedBy: text(run.columns.lex_rollbackrequestedby),
+    rollbackRequestedOn: text(run.columns.lex_rollbackrequestedon),
   };
 }
 
 /** The run's row as Dynamics has it now, or `undefined` when the environment has no row for the run. */
 export async function readRunDecisions(client: DataverseClient, runId: string): Promise<RunRowDecisions | undefined> {
-  const row = await client.retrieve('lex_migrationrun', runRowId(runId), { select: DECISION_COLUMNS });
+  const row = await client.retrieve(run.logicalName, runRowId(runId), { select: DECISION_COLUMNS });
   return row ? decisionsOf(row, runId) : undefined;
 }
 
 /** Runs whose rollback someone requested in Dynamics, oldest request first. */
 export async function readRollbackRequests(client: DataverseClient): Promise<RunRowDecisions[]> {
   const out: RunRowDecisions[] = [];
-  const filter = `lex_runstatus eq ${choiceValue('lex_runstatus', 'Rollback Requested')}`;
-  for await (const page of client.query('lex_migrationrun', { select: DECISION_COLUMNS, filter })) out.push(...page.map((row) => decisionsOf(row, String(row['lex_runkey'] ?? ''))));
+  const filter = `${run.columns.lex_runstatus} eq ${choiceValue('lex_runstatus', 'Rollback Requested')}`;
+  for await (const page of client.query(run.logicalName, { select: DECISION_COLUMNS, filter })) out.push(...page.map((row) => decisionsOf(row, String(row[run.columns.lex_runkey] ?? ''))));
   return out.sort((a, b) => (a.rollbackRequestedOn ?? '').localeCompare(b.rollbackRequestedOn ?? ''));
 }
 
 /** Records an approval given in the CLI on the row too, so Dynamics shows the same state. */
 export async function recordApprovalOnRow(client: DataverseClient, runId: string, by: string, on: string): Promise<void> {
-  await client.update('lex_migrationrun', runRowId(runId), { lex_runstatus: choiceValue('lex_runstatus', 'Approved'), lex_approvedby: by, lex_approvedon: on });
+  await client.update(run.logicalName, runRowId(runId), { [run.columns.lex_runstatus]: choiceValue('lex_runstatus', 'Approved'), [run.columns.lex_approvedby]: by, [run.columns.lex_approvedon]: on });
 }
 
 /** A requested rollback carried out: the rolled-back run's row says so. */
 export async function markRolledBack(client: DataverseClient, runId: string): Promise<void> {
-  await client.update('lex_migrationrun', runRowId(runId), { lex_runstatus: choiceValue('lex_runstatus', 'Rolled Back') });
+  await client.update(run.logicalName, runRowId(runId), { [run.columns.lex_runstatus]: choiceValue('lex_runstatus', 'Rolled Back') });
 }
