@@ -11,6 +11,15 @@ export function sha256Hex(text: string): string {
   return bytesToHex(sha256(utf8ToBytes(text)));
 }
 
+/** SHA-256 over text fed in parts (a plan too large to hold as one string), as lowercase hex. */
+export function sha256Hasher(): { update(text: string): void; hex(): string } {
+  const hash = sha256.create();
+  return {
+    update: (text) => void hash.update(utf8ToBytes(text)),
+    hex: () => bytesToHex(hash.digest()),
+  };
+}
+
 /** JSON with object keys sorted, so equal content always hashes equal. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);

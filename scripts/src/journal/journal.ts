@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { LexError } from '../errors';
 import type { Plan } from '../pipeline/plan';
+import { openStoredPlan } from '../pipeline/plan-store';
 
 export type RunMode = 'sample' | 'full' | 'delta' | 'rollback';
 export type RunStatus = 'running' | 'completed' | 'failed';
@@ -177,7 +178,10 @@ export class Journal {
     return this.updateMeta({ approvedBy: by, approvedOn: on });
   }
 
-  /** Stores the frozen plan this run executes; a resumed run must execute the same one. */
+  /**
+   * Stores the frozen plan this run executes; a resumed run must execute the same one. A plan kept
+   * on disk is stored as its summary and the name of its file (which holds the ops).
+   */
   savePlan(plan: Plan): void {
     const existing = this.db.prepare('SELECT hash FROM plan').get() as { hash: string } | undefined;
     if (existing && existing.hash !== plan.hash) {
@@ -189,9 +193,14 @@ export class Journal {
     }
   }
 
+  /** The plan this run executes; a plan kept on disk is reopened from its file beside the journal. */
   plan(): Plan | undefined {
     const row = this.db.prepare('SELECT body FROM plan').get() as { body: string } | undefined;
-    return row ? (JSON.parse(row.body) as Plan) : undefined;
+    if (!row) return undefined;
+    const plan = JSON.parse(row.body) as Plan;
+    if (plan.opsFile) return openStoredPlan(path.join(path.dirname(this.file), plan.opsFile));
+    // Journals written before steps carried their size.
+    return { ...plan, steps: plan.steps.map((s) => ({ ...s, size: s.size ?? s.ops.length })) };
   }
 
   /** Which of a step's rows existed before its first write, if the step was prepared. */

@@ -7,7 +7,7 @@ import { LexError } from '../errors';
 import type { LookupValue, TargetOp } from '../mapping/target-op';
 import { schema as defaultSchema } from '../../../solution/src/schema';
 import type { SolutionSchema, TableDef } from '../../../solution/src/schema';
-import { canonicalJson, sha256Hex } from '../hash';
+import { canonicalJson, sha256Hasher } from '../hash';
 
 /**
  * Tie-break between tables whose dependencies are equally satisfied, and which table gives way
@@ -54,7 +54,13 @@ export interface PlanStep {
   index: number;
   phase: PlanPhase;
   table: string;
-  ops: readonly TargetOp[];
+  /** Rows in the batch (without reading them). */
+  size: number;
+  /**
+   * The batch's ops. A plan kept on disk (`plan-store.ts`) reads them from its file each time
+   * this is read, so nothing holds a million-row plan in memory: read it once per step.
+   */
+  readonly ops: readonly TargetOp[];
 }
 
 export interface PlanIssue {
@@ -79,6 +85,8 @@ export interface Plan {
   /** Ops left out, each with why; the loader journals them as failed records. */
   issues: readonly PlanIssue[];
   hash: string;
+  /** Set when the ops live in a file beside the journal (`plan-store.ts`), not in `steps`. */
+  opsFile?: string;
 }
 
 export interface PlanOptions {
@@ -88,7 +96,19 @@ export interface PlanOptions {
   /** Where an oversized document stays (its source URL); without one the document is an issue. */
   documentUrl?: (op: TargetOp) => string | undefined;
   /** Rows to delete after everything else (rollback): ops with no columns, in reverse load order. */
-  deletes?: readonly TargetOp[];
+  deletes?: Iterable<TargetOp>;
+}
+
+/**
+ * Where planning keeps the rows it has accepted until it cuts them into steps: memory for
+ * `buildPlan`, a SQLite file for a full run (`plan-store.ts`). Each phase and table hands its
+ * rows back in a fixed order — targetKey, then id (deletes: id) — whatever order they came in.
+ */
+export interface PlanRowStore {
+  /** Adds a row; false when the phase already has a row of that table with that id. */
+  add(phase: PlanPhase, op: TargetOp): boolean;
+  /** The rows of one phase and table in order, cut into batches; `step` turns one into a plan step. */
+  batches(phase: PlanPhase, table: string, size: number): Iterable<{ ops: readonly TargetOp[]; step: (index: number) => PlanStep }>;
 }
 
 /**
@@ -170,107 +190,158 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+/** The order each phase hands its rows back in, whatever order they were mapped in. */
+export function compareRows(phase: PlanPhase): (a: TargetOp, b: TargetOp) => number {
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return phase === 'delete' ? (a, b) => cmp(a.id, b.id) : (a, b) => cmp(a.targetKey, b.targetKey) || cmp(a.id, b.id);
 }
 
-/** Builds the frozen plan from the mapping's output. Never throws for bad ops: they become issues. */
-export function buildPlan(input: readonly TargetOp[], options: PlanOptions = {}): Plan {
-  const from = options.schema ?? defaultSchema;
-  const batchSize = options.batchSize ?? 100;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) {
-    throw new LexError({ code: 'LEX_PLAN_BATCH_SIZE', message: `Batch size ${batchSize} is out of range`, fix: 'Use --batch-size between 1 and 1000 (Dataverse bulk messages take up to 1000 rows).' });
-  }
-  const maxUpload = options.maxUploadFileSize ?? DEFAULT_MAX_UPLOAD_FILE_SIZE;
-  const order = tableLoadOrder(from);
-  const position = new Map(order.map((t, i) => [t, i]));
-  const issues: PlanIssue[] = [];
-  const flaggedDocuments: Plan['flaggedDocuments'][number][] = [];
-  const seen = new Set<string>();
-  const ops: TargetOp[] = [];
+/** Rows kept in memory, frozen: what `buildPlan` plans with (tests, rollback, `lexbridge plan`). */
+export class MemoryRowStore implements PlanRowStore {
+  private readonly rows = new Map<string, Map<string, TargetOp>>();
 
-  for (const original of input) {
+  add(phase: PlanPhase, op: TargetOp): boolean {
+    const key = `${phase}:${op.table}`;
+    let table = this.rows.get(key);
+    if (!table) this.rows.set(key, (table = new Map()));
+    if (table.has(op.id)) return false;
+    table.set(op.id, op);
+    return true;
+  }
+
+  *batches(phase: PlanPhase, table: string, size: number): Iterable<{ ops: readonly TargetOp[]; step: (index: number) => PlanStep }> {
+    const list = [...(this.rows.get(`${phase}:${table}`)?.values() ?? [])].sort(compareRows(phase));
+    for (let i = 0; i < list.length; i += size) {
+      const ops = deepFreeze(list.slice(i, i + size));
+      yield { ops, step: (index) => ({ index, phase, table, size: ops.length, ops }) };
+    }
+  }
+}
+
+/**
+ * Plans one op at a time, so a run's ops can stream from the map into a `PlanRowStore` without
+ * ever being held together: `add` checks an op and splits it into its write, link and state
+ * rows; `finish` cuts each phase and table into batches in load order and hashes them as it goes.
+ * Never throws for bad ops: they become issues.
+ */
+export class PlanBuilder {
+  private readonly from: SolutionSchema;
+  private readonly batchSize: number;
+  private readonly maxUpload: number;
+  private readonly order: string[];
+  private readonly position: Map<string, number>;
+  private readonly tables: Map<string, TableDef>;
+  private readonly issues: PlanIssue[] = [];
+  private readonly flaggedDocuments: Plan['flaggedDocuments'][number][] = [];
+  private readonly deferred = new Set<string>();
+  private readonly rows = new Map<string, number>();
+  private readonly phaseTables = { write: new Set<string>(), link: new Set<string>(), state: new Set<string>(), delete: new Set<string>() };
+
+  constructor(
+    private readonly store: PlanRowStore,
+    private readonly options: Omit<PlanOptions, 'deletes'> = {},
+  ) {
+    this.from = options.schema ?? defaultSchema;
+    this.batchSize = options.batchSize ?? 100;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > 1000) {
+      throw new LexError({ code: 'LEX_PLAN_BATCH_SIZE', message: `Batch size ${this.batchSize} is out of range`, fix: 'Use --batch-size between 1 and 1000 (Dataverse bulk messages take up to 1000 rows).' });
+    }
+    this.maxUpload = options.maxUploadFileSize ?? DEFAULT_MAX_UPLOAD_FILE_SIZE;
+    this.order = tableLoadOrder(this.from);
+    this.position = new Map(this.order.map((t, i) => [t, i]));
+    this.tables = new Map(this.from.tables.map((t) => [t.logicalName, t]));
+  }
+
+  private keep(phase: PlanPhase, op: TargetOp): boolean {
+    if (!this.store.add(phase, op)) return false;
+    this.phaseTables[phase].add(op.table);
+    if (phase === 'write' || phase === 'delete') this.rows.set(op.table, (this.rows.get(op.table) ?? 0) + 1);
+    return true;
+  }
+
+  /** One mapped op: planned as a write (plus link and state rows where needed), or an issue. */
+  add(original: TargetOp): void {
     let op = original;
-    if (op.table === 'annotation' && base64Length(op.columns.documentbody) > maxUpload) {
-      const url = options.documentUrl?.(op);
+    if (op.table === 'annotation' && base64Length(op.columns.documentbody) > this.maxUpload) {
+      const url = this.options.documentUrl?.(op);
       const size = base64Length(op.columns.documentbody);
       if (!url) {
-        issues.push(planIssue(op, 'LEX_PLAN_DOCUMENT_TOO_LARGE', `Document is ${size} bytes as Base64, over maxuploadfilesize (${maxUpload}), and has no source URL to link to`, 'Raise "Maximum file size" in the Power Platform admin centre (Email settings) and pass --max-upload-size, or make the document reachable by URL.'));
-        continue;
+        this.issues.push(planIssue(op, 'LEX_PLAN_DOCUMENT_TOO_LARGE', `Document is ${size} bytes as Base64, over maxuploadfilesize (${this.maxUpload}), and has no source URL to link to`, 'Raise "Maximum file size" in the Power Platform admin centre (Email settings) and pass --max-upload-size, or make the document reachable by URL.'));
+        return;
       }
-      flaggedDocuments.push({ targetKey: op.targetKey, sourceKey: op.sourceKey, base64Size: size, url });
+      this.flaggedDocuments.push({ targetKey: op.targetKey, sourceKey: op.sourceKey, base64Size: size, url });
       op = documentLocationFor(op, url);
     }
-    const issue = checkOp(op, from.tables.find((t) => t.logicalName === op.table));
+    const table = this.tables.get(op.table);
+    const issue = checkOp(op, table);
     if (issue) {
-      issues.push(issue);
-      continue;
+      this.issues.push(issue);
+      return;
     }
-    const rowKey = `${op.table}:${op.id}`;
-    if (seen.has(rowKey)) {
-      issues.push(planIssue(op, 'LEX_PLAN_DUPLICATE_ROW', `Two records map to the same ${op.table} row ${op.id}`, 'Fix the mapping profile or the source duplicates so each target row comes from one record.'));
-      continue;
-    }
-    seen.add(rowKey);
-    ops.push(op);
-  }
-
-  const deferred = new Set<string>();
-  const writes = new Map<string, TargetOp[]>();
-  const links = new Map<string, TargetOp[]>();
-  const states = new Map<string, TargetOp[]>();
-  // Append in place: copying the list on every push made planning quadratic (100k rows: 20 s).
-  const push = (m: Map<string, TargetOp[]>, table: string, op: TargetOp) => {
-    const list = m.get(table);
-    if (list) list.push(op);
-    else m.set(table, [op]);
-  };
-
-  for (const op of [...ops].sort((a, b) => (a.targetKey < b.targetKey ? -1 : a.targetKey > b.targetKey ? 1 : 0))) {
-    const here = position.get(op.table)!;
+    const here = this.position.get(op.table)!;
     const now: Record<string, LookupValue | null> = {};
     const later: Record<string, LookupValue | null> = {};
     for (const [name, value] of Object.entries(op.lookups)) {
       // A target in the same or a later table may not exist yet: bind it once everything is written.
-      if (value && (position.get(value.table) ?? -1) >= here) {
-        later[name] = value;
-        deferred.add(`${op.table}.${name}`);
-      } else now[name] = value;
+      if (value && (this.position.get(value.table) ?? -1) >= here) later[name] = value;
+      else now[name] = value;
     }
-    const table = from.tables.find((t) => t.logicalName === op.table)!;
     const { state, ...rest } = op;
-    const needsStateStep = state !== undefined && !isDefaultState(table, state);
-    push(writes, op.table, { ...rest, lookups: now, ...(state && !needsStateStep ? { state } : {}) });
-    if (Object.keys(later).length) push(links, op.table, { table: op.table, targetKey: op.targetKey, sourceKey: op.sourceKey, id: op.id, ...(op.preExisting ? { preExisting: true } : {}), columns: {}, lookups: later });
-    if (needsStateStep) push(states, op.table, { table: op.table, targetKey: op.targetKey, sourceKey: op.sourceKey, id: op.id, ...(op.preExisting ? { preExisting: true } : {}), columns: {}, lookups: {}, state });
+    const needsStateStep = state !== undefined && !isDefaultState(table!, state);
+    if (!this.keep('write', { ...rest, lookups: now, ...(state && !needsStateStep ? { state } : {}) })) {
+      this.issues.push(planIssue(op, 'LEX_PLAN_DUPLICATE_ROW', `Two records map to the same ${op.table} row ${op.id}`, 'Fix the mapping profile or the source duplicates so each target row comes from one record.'));
+      return;
+    }
+    const bare = { table: op.table, targetKey: op.targetKey, sourceKey: op.sourceKey, id: op.id, ...(op.preExisting ? { preExisting: true } : {}), columns: {}, lookups: {} };
+    if (Object.keys(later).length) {
+      for (const name of Object.keys(later)) this.deferred.add(`${op.table}.${name}`);
+      this.keep('link', { ...bare, lookups: later });
+    }
+    if (needsStateStep) this.keep('state', { ...bare, state });
   }
 
-  const deletes = new Map<string, TargetOp[]>();
-  for (const d of [...(options.deletes ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1))) push(deletes, d.table, { ...d, columns: {}, lookups: {} });
-  const tableOrder = order.filter((t) => writes.has(t) || deletes.has(t));
-  const steps: PlanStep[] = [];
-  for (const [phase, byTable] of [['write', writes], ['link', links], ['state', states]] as const) {
-    for (const table of tableOrder) {
-      for (const batch of chunk(byTable.get(table) ?? [], batchSize)) steps.push({ index: steps.length, phase, table, ops: batch });
-    }
+  /** A row to delete (rollback): after everything else, in reverse load order. */
+  delete(op: TargetOp): void {
+    this.keep('delete', { ...op, columns: {}, lookups: {} });
   }
-  for (const table of [...order].reverse()) {
-    for (const batch of chunk(deletes.get(table) ?? [], batchSize)) steps.push({ index: steps.length, phase: 'delete', table, ops: batch });
+
+  /** Cuts the rows into steps, in load order, and hashes the plan: batch size, steps, issues. */
+  finish(extra: Partial<Pick<Plan, 'opsFile'>> = {}): Plan {
+    const hash = sha256Hasher();
+    hash.update(`{"batchSize":${this.batchSize},"steps":[`);
+    const steps: PlanStep[] = [];
+    const cut = (phase: PlanPhase, table: string) => {
+      for (const batch of this.store.batches(phase, table, this.batchSize)) {
+        const index = steps.length;
+        hash.update(`${index ? ',' : ''}${canonicalJson({ index, phase, table, ops: batch.ops })}`);
+        steps.push(batch.step(index));
+      }
+    };
+    const tableOrder = this.order.filter((t) => this.phaseTables.write.has(t) || this.phaseTables.delete.has(t));
+    for (const phase of ['write', 'link', 'state'] as const) for (const table of tableOrder) if (this.phaseTables[phase].has(table)) cut(phase, table);
+    for (const table of [...this.order].reverse()) if (this.phaseTables.delete.has(table)) cut('delete', table);
+    hash.update(`],"issues":${canonicalJson(this.issues)},"flaggedDocuments":${canonicalJson(this.flaggedDocuments)}}`);
+    return deepFreeze({
+      tableOrder,
+      batchSize: this.batchSize,
+      steps,
+      rowsPerTable: Object.fromEntries(tableOrder.map((t) => [t, this.rows.get(t) ?? 0])),
+      deferredLookups: [...this.deferred].sort(),
+      flaggedDocuments: this.flaggedDocuments,
+      issues: this.issues,
+      hash: hash.hex(),
+      ...extra,
+    });
   }
-  const rowsPerTable = Object.fromEntries(tableOrder.map((t) => [t, (writes.get(t)?.length ?? 0) + (deletes.get(t)?.length ?? 0)]));
-  const body = { batchSize, steps, issues, flaggedDocuments };
-  return deepFreeze({
-    tableOrder,
-    batchSize,
-    steps,
-    rowsPerTable,
-    deferredLookups: [...deferred].sort(),
-    flaggedDocuments,
-    issues,
-    hash: sha256Hex(canonicalJson(body)),
-  });
+}
+
+/** Builds the frozen plan in memory from the mapping's output. Never throws for bad ops: they become issues. */
+export function buildPlan(input: Iterable<TargetOp>, options: PlanOptions = {}): Plan {
+  const { deletes, ...rest } = options;
+  const builder = new PlanBuilder(new MemoryRowStore(), rest);
+  for (const op of input) builder.add(op);
+  for (const op of deletes ?? []) builder.delete(op);
+  return builder.finish();
 }
 
 /** An oversized note becomes a document location: the file stays at its source, the link is kept. */
@@ -296,7 +367,7 @@ export function renderPlan(plan: Plan): string {
   lines.push('');
   lines.push('Load order:');
   plan.tableOrder.forEach((table, i) => {
-    const count = (phase: PlanPhase) => plan.steps.filter((s) => s.table === table && s.phase === phase).reduce((n, s) => n + s.ops.length, 0);
+    const count = (phase: PlanPhase) => plan.steps.filter((s) => s.table === table && s.phase === phase).reduce((n, s) => n + s.size, 0);
     const extra = [count('link') ? `${count('link')} linked after` : '', count('state') ? `${count('state')} state changes` : '', count('delete') ? `${count('delete')} deleted` : ''].filter(Boolean);
     lines.push(`  ${String(i + 1).padStart(2)}. ${table.padEnd(28)} ${String(plan.rowsPerTable[table]).padStart(7)} rows${extra.length ? ` (${extra.join(', ')})` : ''}`);
   });
