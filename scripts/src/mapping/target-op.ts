@@ -2,21 +2,57 @@
  * What the mapping stage produces and every later stage (plan, load, journal, verify, rollback)
  * consumes: one intended write to one Dataverse row. Pure data, no I/O.
  */
-import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { parse as parseUuid } from 'uuid';
 
 /** Fixed namespace for Lexbridge row ids. Never change it: ids of rows already migrated depend on it. */
 export const LEXBRIDGE_ROW_NAMESPACE = '6f1c1c9e-7a0b-5d3e-9b1e-4c2f6a8d0e11';
 
 /**
  * Deterministic primary key for a row Lexbridge creates (DESIGN.md, "Row ids"): UUID v5 of its
- * target key. Upserts and lookup binds address rows by this id without reading anything first.
+ * target key (RFC 9562: SHA-1 of namespace bytes + UTF-8 name, version and variant bits set).
+ * Upserts and lookup binds address rows by this id without reading anything first. Mapping
+ * derives one or more per record, so this is written for speed: the uuid package's v5 spent
+ * most of its time converting the name and allocating, not hashing (test/mapping/target-op.test.ts
+ * checks it against uuid's v5).
  */
 export function rowId(targetKey: string): string {
-  return uuidv5(targetKey, NAMESPACE_BYTES);
+  const h = sha1(uuidName(targetKey));
+  return (
+    HEX[h[0]!]! + HEX[h[1]!]! + HEX[h[2]!]! + HEX[h[3]!]! + '-' +
+    HEX[h[4]!]! + HEX[h[5]!]! + '-' +
+    HEX[(h[6]! & 0x0f) | 0x50]! + HEX[h[7]!]! + '-' +
+    HEX[(h[8]! & 0x3f) | 0x80]! + HEX[h[9]!]! + '-' +
+    HEX[h[10]!]! + HEX[h[11]!]! + HEX[h[12]!]! + HEX[h[13]!]! + HEX[h[14]!]! + HEX[h[15]!]!
+  );
 }
 
-/** Parsed once: uuid would otherwise parse and validate the namespace string on every call (mapping makes millions). */
-const NAMESPACE_BYTES = parseUuid(LEXBRIDGE_ROW_NAMESPACE);
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+const NAMESPACE = parseUuid(LEXBRIDGE_ROW_NAMESPACE);
+/** Namespace then name, reused: sha1 reads it before the next call writes it. */
+const MESSAGE = new Uint8Array(NAMESPACE.length + 256);
+MESSAGE.set(NAMESPACE);
+
+/** Namespace + UTF-8 of the name. Target keys are ASCII in practice: copied straight in. */
+function uuidName(name: string): Uint8Array {
+  const n = name.length;
+  if (n <= MESSAGE.length - NAMESPACE.length) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = name.charCodeAt(i);
+      if (c > 0x7f) break;
+      MESSAGE[NAMESPACE.length + i] = c;
+    }
+    if (i === n) return MESSAGE.subarray(0, NAMESPACE.length + n);
+  }
+  // Other text as uuid encoded it (so a lone surrogate still throws URIError, as before).
+  const utf8 = unescape(encodeURIComponent(name));
+  const bytes = new Uint8Array(NAMESPACE.length + utf8.length);
+  bytes.set(NAMESPACE);
+  for (let i = 0; i < utf8.length; i++) bytes[NAMESPACE.length + i] = utf8.charCodeAt(i);
+  return bytes;
+}
 
 /** A value as the Web API takes it: strings for dates (ISO), numbers for choices and money. */
 export type ColumnValue = string | number | boolean | null;
