@@ -62,8 +62,18 @@ export const SETUP_KEYS = {
 } as const;
 
 
+/**
+ * A data error is about the record, not the code: a stack trace would only name engine internals,
+ * and capturing one cost several times more than mapping the record. Built without frames.
+ */
 function dataError(code: string, record: MappableRecord, field: string, message: string, fix: string): LexError {
-  return new LexError({ code, message, fix, location: { recordKey: record.sourceKey, field } });
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new LexError({ code, message, fix, location: { recordKey: record.sourceKey, field } });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** Where a matter projects besides lex_matter, from its practice area. */
