@@ -101,7 +101,7 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
       plan.issues.map((i) => ({ table: '', targetKey: i.targetKey, sourceKey: i.sourceKey, targetId: '', action: 'planned', status: 'failed', errorCode: i.code, errorMessage: `${i.message}. Fix: ${i.fix}` })),
     );
   }
-  const opsTotal = plan.steps.reduce((n, s) => n + s.ops.length, 0);
+  const opsTotal = plan.steps.reduce((n, s) => n + s.size, 0);
   let opsDone = 0;
   let stepsRun = 0;
   let stepsSkipped = 0;
@@ -111,12 +111,14 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
   /** A write step's existence map: journaled by an earlier attempt or read now (and journaled). */
   const prepared = (step: PlanStep) => journal.prepared(step.index) ?? prepareStep(step, tableOf(step.table, from), client, journal, from, existenceChunk);
   const slots = options.requestSlots ?? 4;
-  const runOne = async (step: PlanStep, split: number) => {
+  const runOne = async (planned: PlanStep, split: number) => {
+    // A plan kept on disk reads a step's ops each time they are asked for: read them once here.
+    const step: PlanStep = { ...planned, ops: planned.ops };
     const results = await runStepWithRetry(step, options.stepAttempts ?? 3, () => runStep(step, client, from, prepared, split));
     journal.completeStep(step.index, results);
     failedOps += results.filter((r) => r.status === 'failed').length;
     stepsRun++;
-    opsDone += step.ops.length;
+    opsDone += step.size;
     options.onProgress?.({ stepsDone: stepsRun + stepsSkipped, stepsTotal: plan.steps.length, opsDone, opsTotal, step });
   };
   // Groups (consecutive steps of one table and phase) run in plan order, but a write group starts
@@ -142,7 +144,7 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
     for (const step of group) {
       if (done.has(step.index)) {
         stepsSkipped++;
-        opsDone += step.ops.length;
+        opsDone += step.size;
       } else pending.push(step);
     }
     const split = Math.max(1, Math.floor(slots / Math.max(1, pending.length)));
