@@ -62,7 +62,9 @@ describe('delta on the sandbox', () => {
       const staging = StagingStore.open(stagingDir);
       try {
         const last = staging.runs()[staging.runs().length - 1]!;
-        const firm = mapFirm({ profile, records: () => staging.records() as unknown as Iterable<MappableRecord>, systemUsers: users, ...(since ? { changed: changedSince((k) => staging.versions(k), since) } : {}) });
+        const records = [...staging.records()] as unknown as MappableRecord[];
+        const versions = new Map(records.map((r) => [r.sourceKey, staging.versions(r.sourceKey)]));
+        const firm = mapFirm({ profile, records: () => records, systemUsers: users, ...(since ? { changed: changedSince((k) => versions.get(k) ?? [], since) } : {}) });
         return { firm, watermark: last.finishedAt ?? last.startedAt };
       } finally {
         staging.close();

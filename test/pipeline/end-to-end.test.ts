@@ -78,8 +78,9 @@ describe.each([
     const draft = defaultProfile(kind);
     const profile = confirmProfile({ ...draft, owners: { ...draft.owners, fallbackOwnerEmail: DEFAULT_USERS[0]!.internalemailaddress } }, 'admin@firm.example');
     const dirty = new Set(staging.issues().map((i) => i.sourceKey).filter((k): k is string => !!k));
-    const firm = mapFirm({ profile, records: () => staging.records() as unknown as Iterable<MappableRecord>, systemUsers: users, dirty });
+    const records = [...staging.records()] as unknown as MappableRecord[];
     staging.close();
+    const firm = mapFirm({ profile, records: () => records, systemUsers: users, dirty });
     // Every mapping failure is a labelled data problem, never a crash.
     expect(firm.failures.every((f) => f.code.startsWith('LEX_MAP_'))).toBe(true);
 

@@ -86,8 +86,9 @@ describe('a full run killed with SIGKILL and resumed', () => {
     const profile = confirmProfile({ ...draft, owners: { ...draft.owners, fallbackOwnerEmail: admin } }, admin, new Date('2024-06-01T00:00:00Z'));
     writeFileSync(path.join(cwd, 'profile.json'), JSON.stringify(profile));
     const staging = StagingStore.open(path.join(cwd, 'staging'));
-    const firm = mapFirm({ profile, records: () => staging.records() as unknown as Iterable<MappableRecord>, systemUsers: users });
+    const records = [...staging.records()] as unknown as MappableRecord[];
     staging.close();
+    const firm = mapFirm({ profile, records: () => records, systemUsers: users });
     const base = { cwd, source: 'clio', environment: sandbox.apiUrl, client, ops: firm.ops, extracted: firm.extracted, skips: firm.skips, failures: firm.failures, profile: { version: profile.version, hash: profile.hash! } };
     const sample = await startRun({ ...base, mode: 'sample', sample: { size: 20, candidates: firm.candidates, seed: 'kill' } });
     approveRun(cwd, sample.runId, admin);

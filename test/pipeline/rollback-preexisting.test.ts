@@ -58,11 +58,13 @@ describe('rollback with pre-existing matched rows', () => {
     const draft = defaultProfile('clio-csv');
     const admin = DEFAULT_USERS[0]!.internalemailaddress;
     const profile = confirmProfile({ ...draft, owners: { ...draft.owners, fallbackOwnerEmail: admin } }, admin);
-    const records = () => staging.records() as unknown as Iterable<MappableRecord>;
+    const kept = [...staging.records()] as unknown as MappableRecord[];
+    staging.close();
+    const records = () => kept;
 
     // The firm's own Dynamics already has rows for five of the clients (entered by hand).
     const unmatched = mapFirm({ profile, records, systemUsers: users });
-    const clients = unmatched.ops.filter((o) => (o.table === 'account' || o.table === 'contact') && o.sourceKey.startsWith('clio:contact:')).slice(0, 5);
+    const clients = [...unmatched.ops].filter((o) => (o.table === 'account' || o.table === 'contact') && o.sourceKey.startsWith('clio:contact:')).slice(0, 5);
     const preExisting = new Map<string, string>();
     for (const [i, op] of clients.entries()) {
       const id = `00000000-0000-4000-8000-00000000000${i}`;
@@ -73,8 +75,7 @@ describe('rollback with pre-existing matched rows', () => {
     const before = await snapshot(client);
 
     const firm = mapFirm({ profile, records, systemUsers: users, preExisting });
-    staging.close();
-    expect(firm.ops.filter((o) => o.preExisting)).toHaveLength(5);
+    expect([...firm.ops].filter((o) => o.preExisting)).toHaveLength(5);
     const base = { cwd: dir, source: 'clio', environment: sandbox.apiUrl, client, ops: firm.ops, extracted: firm.extracted, skips: firm.skips, failures: firm.failures, profile: { version: profile.version, hash: profile.hash! } };
     const sample = await startRun({ ...base, mode: 'sample', sample: { size: 40, candidates: firm.candidates } });
     approveRun(dir, sample.runId, admin);

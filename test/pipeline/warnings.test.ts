@@ -29,7 +29,7 @@ const records = [email(1, 'short body'), email(2, 'x'.repeat(200_000))];
 describe('fields the map could not convert', () => {
   it('are reported as warnings on records that still load', () => {
     const firm = mapFirm({ profile, records: () => records, systemUsers: users });
-    expect(firm.ops.filter((o) => o.table === 'email')).toHaveLength(2);
+    expect([...firm.ops].filter((o) => o.table === 'email')).toHaveLength(2);
     expect(firm.failures).toEqual([]);
     expect(firm.warnings).toEqual([expect.objectContaining({ sourceKey: 'clio:communication:2', code: expect.stringMatching(/^LEX_MAP_/) })]);
     expect(firm.warnings[0]!.message).toMatch(/description/);

@@ -179,7 +179,7 @@ async function migrate(dir: string, source: Source, from: string): Promise<Outco
       const failed = new Set(ops.filter((o) => o.status === 'failed').map((o) => o.sourceKey));
       const loaded = new Set(ops.filter((o) => o.status === 'ok' && !failed.has(o.sourceKey)).map((o) => o.sourceKey));
       const accounted = new Set([...failed, ...firm.skips.map((s) => s.sourceKey)]);
-      const extracted = new Set([...firm.candidates.map((c) => c.sourceKey), ...firm.skips.map((k) => k.sourceKey), ...firm.failures.map((f) => f.sourceKey)]);
+      const extracted = new Set([...[...firm.candidates].map((c) => c.sourceKey), ...firm.skips.map((k) => k.sourceKey), ...firm.failures.map((f) => f.sourceKey)]);
       return { findings, extracted, loaded, accounted, holds: journal.accounting().every((a) => a.holds), status: run.status };
     } finally {
       journal.close();

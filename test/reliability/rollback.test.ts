@@ -29,7 +29,7 @@ describe('rollback of a run that updated pre-existing rows', () => {
     const staging = await stagedFirm(dir);
     const users = DEFAULT_USERS.map((u) => ({ systemuserid: u.systemuserid, internalemailaddress: u.internalemailaddress, isdisabled: u.isdisabled }));
     // The firm's first people and organisations, as the admin had typed them into Dynamics.
-    const people = mapStaging(staging, reliabilityProfile(), users).ops.filter((o) => (o.table === 'account' || o.table === 'contact') && o.sourceKey.startsWith('clio:contact:')).slice(0, 8);
+    const people = [...mapStaging(staging, reliabilityProfile(), users).ops].filter((o) => (o.table === 'account' || o.table === 'contact') && o.sourceKey.startsWith('clio:contact:')).slice(0, 8);
     expect(new Set(people.map((o) => o.table))).toEqual(new Set(['account', 'contact']));
     const preExisting = new Map<string, string>();
     prepared = await prepare(dir, 'firm', staging, {

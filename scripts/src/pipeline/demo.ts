@@ -13,7 +13,7 @@ import { defaultProfile } from '../mapping/default-profiles';
 import { confirmProfile } from '../mapping/profile-lifecycle';
 import { preflightFromStaging } from '../preflight/run';
 import { DEFAULT_USERS, startSandbox } from '../sandbox/server';
-import { readStagedFirm } from './read-firm';
+import { withStagedFirm } from './read-firm';
 import { approveRun, startRun, verifyRun, type RunOutcome } from './run';
 
 export interface DemoMigrationOptions {
@@ -49,21 +49,23 @@ export async function demoMigration(options: DemoMigrationOptions): Promise<Demo
     log(`Pre-flight: grade ${preflight.grade.overall}, ${preflight.blocking} blocking, ${preflight.findings.length} findings`);
 
     // Rows the environment already holds (matched in pre-flight) are updated, not duplicated.
-    const { firm, preExisting } = await readStagedFirm({ from: staging, client, profile });
-    if (preExisting.size) log(`Pre-existing rows matched: ${preExisting.size} (updated in place, restored by rollback)`);
-    const base = { cwd: options.root, source: 'clio', environment: sandbox.apiUrl, client, ops: firm.ops, extracted: firm.extracted, skips: firm.skips, failures: firm.failures, warnings: firm.warnings, workflows: firm.workflows, profile: { version: profile.version, hash: profile.hash! } };
-    const sample = await startRun({ ...base, mode: 'sample', sample: { size: options.sampleSize ?? 50, candidates: firm.candidates } });
-    log(`Sample ${sample.runId}: ${sample.diffs} differences (report: ${path.relative(options.root, sample.report)})`);
-    approveRun(options.root, sample.runId, admin);
-    log(`Approved by ${admin}`);
-    const full = await startRun({ ...base, mode: 'full' });
-    const verified = await verifyRun(options.root, full.runId, client);
-    log(`Full run ${full.runId}: ${full.status}`);
-    for (const [entity, c] of Object.entries(full.counts)) log(`  ${entity.padEnd(24)} extracted ${c.extracted}, loaded ${c.loaded}, skipped ${c.skipped}, failed ${c.failed}`);
-    log(`Differences after verify: ${verified.diffs}`);
-    log(`Report: ${verified.report}`);
-    log(`Undo it: lexbridge sandbox --data ${path.relative(options.root, sandboxFile)} --port 5555, then lexbridge rollback ${full.runId} --env http://127.0.0.1:5555`);
-    return { sample, full: { ...full, diffs: verified.diffs, report: verified.report }, sandboxFile };
+    // The firm is mapped from staging on each pass (sample, full run), so staging stays open meanwhile.
+    return await withStagedFirm({ from: staging, client, profile }, async ({ firm, preExisting }) => {
+      if (preExisting.size) log(`Pre-existing rows matched: ${preExisting.size} (updated in place, restored by rollback)`);
+      const base = { cwd: options.root, source: 'clio', environment: sandbox.apiUrl, client, ops: firm.ops, extracted: firm.extracted, skips: firm.skips, failures: firm.failures, warnings: firm.warnings, workflows: firm.workflows, profile: { version: profile.version, hash: profile.hash! } };
+      const sample = await startRun({ ...base, mode: 'sample', sample: { size: options.sampleSize ?? 50, candidates: firm.candidates } });
+      log(`Sample ${sample.runId}: ${sample.diffs} differences (report: ${path.relative(options.root, sample.report)})`);
+      approveRun(options.root, sample.runId, admin);
+      log(`Approved by ${admin}`);
+      const full = await startRun({ ...base, mode: 'full' });
+      const verified = await verifyRun(options.root, full.runId, client);
+      log(`Full run ${full.runId}: ${full.status}`);
+      for (const [entity, c] of Object.entries(full.counts)) log(`  ${entity.padEnd(24)} extracted ${c.extracted}, loaded ${c.loaded}, skipped ${c.skipped}, failed ${c.failed}`);
+      log(`Differences after verify: ${verified.diffs}`);
+      log(`Report: ${verified.report}`);
+      log(`Undo it: lexbridge sandbox --data ${path.relative(options.root, sandboxFile)} --port 5555, then lexbridge rollback ${full.runId} --env http://127.0.0.1:5555`);
+      return { sample, full: { ...full, diffs: verified.diffs, report: verified.report }, sandboxFile };
+    });
   } finally {
     await client.close();
     await sandbox.close();

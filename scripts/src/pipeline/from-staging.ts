@@ -11,14 +11,19 @@ import type { TargetOp } from '../mapping/target-op';
 import type { SampleCandidate } from './sample';
 
 export interface MappedFirm {
-  ops: TargetOp[];
+  /**
+   * Every op, mapped afresh from staging each time it is iterated (the map is deterministic and
+   * fast), so a million-record firm is never held in memory: the plan streams it to disk.
+   */
+  ops: Iterable<TargetOp>;
   extracted: Record<string, number>;
   skips: { sourceKey: string; reason: string }[];
   /** Records the map could not turn into any row, with the first reason. */
   failures: { sourceKey: string; code: string; message: string }[];
   /** Records that map to rows but lost a field on the way (the field's error): loaded, and reported. */
   warnings: { sourceKey: string; code: string; message: string }[];
-  candidates: SampleCandidate[];
+  /** The records a sample chooses from (every record that maps to rows), likewise mapped afresh. */
+  candidates: Iterable<SampleCandidate>;
   /** Source workflow definitions: they do not migrate, they are handed over as a rebuild reference. */
   workflows: WorkflowReference[];
 }
@@ -49,13 +54,42 @@ export const entityOfKey = (sourceKey: string) => sourceKey.split(':')[1] ?? sou
 
 export function mapFirm(input: MapFirmInput): MappedFirm {
   const built = createContext({ profile: input.profile, records: input.records(), systemUsers: input.systemUsers, ...(input.preExisting ? { preExisting: input.preExisting } : {}) });
-  const out: MappedFirm = { ops: setupOps(input.profile), extracted: {}, skips: [], failures: [], warnings: [], candidates: [], workflows: [] };
+  /** Each record that is to load, with what the map made of it; one pass over staging per call. */
+  function* mapped() {
+    for (const record of input.records()) {
+      if (input.changed && !input.changed(record.sourceKey)) continue;
+      yield { record, result: mapRecord(record, input.profile, built.context) };
+    }
+  }
+  const out: MappedFirm = {
+    ops: {
+      *[Symbol.iterator]() {
+        yield* setupOps(input.profile);
+        for (const { result } of mapped()) if (!result.skipped) yield* result.ops;
+      },
+    },
+    candidates: {
+      *[Symbol.iterator]() {
+        for (const { record, result } of mapped()) {
+          if (result.skipped || !result.ops.length) continue;
+          const stratum = [record['practiceArea'], record['status']].filter((v) => typeof v === 'string').join('|');
+          yield { sourceKey: record.sourceKey, entity: entityOfKey(record.sourceKey), ...(stratum ? { stratum } : {}), ...(input.dirty?.has(record.sourceKey) ? { dirty: true } : {}) };
+        }
+      },
+    },
+    extracted: {},
+    skips: [],
+    failures: [],
+    warnings: [],
+    workflows: [],
+  };
   // Lost at extraction: the source held them, so they count as extracted, and as failed with the issue's reason.
   for (const row of input.lost ?? []) {
     const entity = entityOfKey(row.sourceKey);
     out.extracted[entity] = (out.extracted[entity] ?? 0) + 1;
     out.failures.push({ sourceKey: row.sourceKey, code: row.code, message: `Not extracted: ${row.message}. Fix: ${row.fix}` });
   }
+  // The accounting pass: every record counted, and what did not become rows said why.
   for (const record of input.records()) {
     const entity = entityOfKey(record.sourceKey);
     out.extracted[entity] = (out.extracted[entity] ?? 0) + 1;
@@ -76,11 +110,8 @@ export function mapFirm(input: MapFirmInput): MappedFirm {
       out.failures.push({ sourceKey: record.sourceKey, code: first?.code ?? 'LEX_MAP_NO_ROWS', message: first ? `${first.message}. Fix: ${first.fix}` : 'The profile maps this record to no row' });
       continue;
     }
-    out.ops.push(...result.ops);
     // The rows load without the fields that failed: say so, never drop them silently.
     for (const error of result.errors) out.warnings.push({ sourceKey: record.sourceKey, code: error.code, message: `${error.message}. Fix: ${error.fix}` });
-    const stratum = [record['practiceArea'], record['status']].filter((v) => typeof v === 'string').join('|');
-    out.candidates.push({ sourceKey: record.sourceKey, entity, ...(stratum ? { stratum } : {}), ...(input.dirty?.has(record.sourceKey) ? { dirty: true } : {}) });
   }
   return out;
 }

@@ -28,7 +28,11 @@ export async function systemUsersOf(client: DataverseClient): Promise<SystemUser
   return users;
 }
 
-export async function readStagedFirm(options: { from: string; client: DataverseClient; profile: Profile; since?: string }): Promise<StagedFirm> {
+/**
+ * Staging through the profile, for as long as `use` runs: the firm's ops and sample candidates
+ * are mapped afresh from staging on each pass, so staging stays open until `use` is done.
+ */
+export async function withStagedFirm<T>(options: { from: string; client: DataverseClient; profile: Profile; since?: string }, use: (staged: StagedFirm) => Promise<T>): Promise<T> {
   const { client, profile } = options;
   const staging = openStaging(options.from);
   try {
@@ -41,7 +45,7 @@ export async function readStagedFirm(options: { from: string; client: DataverseC
     const changed = since ? changedSince((key) => staging.versions(key), since) : undefined;
     const firm = mapFirm({ profile, records, systemUsers, dirty, preExisting, lost: staging.lostRecords(), ...(changed ? { changed } : {}) });
     const last = manifest.runs[manifest.runs.length - 1];
-    return { firm, source: manifest.source ?? profile.source, watermark: last ? (last.finishedAt ?? last.startedAt) : undefined, preExisting };
+    return await use({ firm, source: manifest.source ?? profile.source, watermark: last ? (last.finishedAt ?? last.startedAt) : undefined, preExisting });
   } finally {
     staging.close();
   }

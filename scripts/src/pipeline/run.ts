@@ -13,10 +13,12 @@ import { entityOf, Journal, newRunId, runsRoot, type RunMeta, type RunMode } fro
 import type { TargetOp } from '../mapping/target-op';
 import { schema } from '../../../solution/src/schema';
 import { buildRunReport, type RunReport } from '../reports/run-report';
+import { supplementalOps } from '../reports/supplemental';
 import { writeRunReport, writeSupplementalPackage } from '../reports/write';
 import type { WorkflowReference } from './from-staging';
 import { executePlan, type LoadProgress } from './load';
-import { buildPlan, type Plan } from './plan';
+import type { Plan } from './plan';
+import { buildStoredPlan } from './plan-store';
 import { planRollback } from './rollback';
 import { attachRunFiles, readMaxUploadFileSize, readRunDecisions, recordRunRow, runRowId, type FinishedRun } from './run-row';
 import { sampleOps, selectSample, type SampleCandidate } from './sample';
@@ -45,8 +47,11 @@ export interface StartRunOptions {
   source: string;
   environment: string;
   client: DataverseClient;
-  /** Every op the confirmed profile maps the staging store to. */
-  ops: readonly TargetOp[];
+  /**
+   * Every op the confirmed profile maps the staging store to. Iterated more than once (plan,
+   * supplemental package), never held: `mapFirm` maps staging afresh on each pass.
+   */
+  ops: Iterable<TargetOp>;
   /** Records per entity in staging (record accounting). */
   extracted: Readonly<Record<string, number>>;
   /** Records mapping deliberately gave no row, with why. */
@@ -57,7 +62,7 @@ export interface StartRunOptions {
   warnings?: readonly { sourceKey: string; code: string; message: string }[];
   profile: { version: number; hash: string };
   /** Sample runs: the records to choose from and how many. */
-  sample?: { size: number; candidates: readonly SampleCandidate[]; seed?: string };
+  sample?: { size: number; candidates: Iterable<SampleCandidate>; seed?: string };
   /** Continue this run from its journal instead of starting a new one. */
   resumeRunId?: string;
   watermark?: string;
@@ -132,14 +137,19 @@ export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
   const root = runsRoot(options.cwd);
   if (options.mode !== 'sample' && !options.resumeRunId) await requireApprovedSample(options.cwd, options.profile, options.client);
 
-  let ops = [...options.ops];
+  let ops: Iterable<TargetOp> = options.ops;
+  let warnings = options.warnings ?? [];
   const skips = [...(options.skips ?? [])];
   if (options.mode === 'sample') {
     if (!options.sample) throw new LexError({ code: 'LEX_RUN_SAMPLE_SIZE', message: 'A sample run needs a size and the records to choose from', fix: 'Pass --size <n> to `lexbridge sample`.' });
-    const chosen = selectSample(options.sample.candidates, { size: options.sample.size, ...(options.sample.seed ? { seed: options.sample.seed } : {}) });
-    ops = sampleOps(ops, chosen);
-    const inSample = new Set(ops.map((o) => o.sourceKey));
-    for (const c of options.sample.candidates) if (!inSample.has(c.sourceKey)) skips.push({ sourceKey: c.sourceKey, reason: 'not in sample' });
+    const candidates = [...options.sample.candidates];
+    const chosen = selectSample(candidates, { size: options.sample.size, ...(options.sample.seed ? { seed: options.sample.seed } : {}) });
+    // A sample is small: its ops (and the rows they point at) are picked from all of them in memory.
+    const sampled = sampleOps([...options.ops], chosen);
+    ops = sampled;
+    const inSample = new Set(sampled.map((o) => o.sourceKey));
+    for (const c of candidates) if (!inSample.has(c.sourceKey)) skips.push({ sourceKey: c.sourceKey, reason: 'not in sample' });
+    warnings = warnings.filter((w) => inSample.has(w.sourceKey));
   }
   const journal = options.resumeRunId
     ? Journal.open(root, options.resumeRunId)
@@ -158,15 +168,15 @@ export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
     const runId = journal.meta().runId;
     // Every migrated row says which run last wrote it; the run's own row must exist first.
     await recordRunRow(options.client, journal.meta(), null);
-    const plan = buildPlan(stampRun(ops, runId), {
+    // The plan goes to a file beside the journal as it is built: the ops are never all in memory.
+    const plan = buildStoredPlan(stampRun(ops, runId), path.dirname(journal.file), {
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       ...(options.maxUploadFileSize ? { maxUploadFileSize: options.maxUploadFileSize } : {}),
       ...(options.documentUrl ? { documentUrl: options.documentUrl } : {}),
     });
     journal.setExtracted(options.extracted);
     for (const s of skips) journal.recordSkip(s.sourceKey, s.reason);
-    const loading = new Set(ops.map((o) => o.sourceKey));
-    for (const w of options.warnings ?? []) if (loading.has(w.sourceKey)) journal.recordWarning(w.sourceKey, w.code, w.message);
+    for (const w of warnings) journal.recordWarning(w.sourceKey, w.code, w.message);
     if (options.failures?.length && !journal.doneSteps().has(MAPPING_FAILURES_STEP)) {
       journal.completeStep(MAPPING_FAILURES_STEP, options.failures.map((f) => ({ table: '', targetKey: f.sourceKey, sourceKey: f.sourceKey, targetId: '', action: 'planned', status: 'failed', errorCode: f.code, errorMessage: f.message })));
     }
@@ -184,11 +194,11 @@ export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
   }
 }
 
-/** Adds `lex_migrationrunid` to every op whose table carries provenance. */
-function stampRun(ops: readonly TargetOp[], runId: string): TargetOp[] {
+/** Adds `lex_migrationrunid` to every op whose table carries provenance, as the ops stream past. */
+function* stampRun(ops: Iterable<TargetOp>, runId: string): Iterable<TargetOp> {
   const stamped = new Set(schema.tables.filter((t) => t.columns.some((c) => c.logicalName === 'lex_migrationrunid')).map((t) => t.logicalName));
   const ref = { table: 'lex_migrationrun', id: runRowId(runId), sourceKey: `lexbridge:run:${runId}` };
-  return ops.map((op) => (stamped.has(op.table) ? { ...op, lookups: { ...op.lookups, lex_migrationrunid: ref } } : op));
+  for (const op of ops) yield stamped.has(op.table) ? { ...op, lookups: { ...op.lookups, lex_migrationrunid: ref } } : op;
 }
 
 /** Reads rows back, diffs them, and marks each matter's `lex_diffstatus`. */
@@ -222,11 +232,11 @@ function reportFor(journal: Journal, diffs: readonly RecordDiff[] | null): RunRe
   });
 }
 
-function writeReports(journal: Journal, diffs: readonly RecordDiff[] | null, ops: readonly TargetOp[], lawFirmId = '', workflows: readonly WorkflowReference[] = []): { reportPath: string; report: RunReport } {
+function writeReports(journal: Journal, diffs: readonly RecordDiff[] | null, ops: Iterable<TargetOp> | null, lawFirmId = '', workflows: readonly WorkflowReference[] = []): { reportPath: string; report: RunReport } {
   const dir = path.dirname(journal.file);
   const report = reportFor(journal, diffs);
   const written = writeRunReport(dir, report);
-  if (ops.length) writeSupplementalPackage(dir, ops, lawFirmId, workflows);
+  if (ops) writeSupplementalPackage(dir, [...supplementalOps(ops)], lawFirmId, workflows);
   return { reportPath: written.html, report };
 }
 
@@ -287,7 +297,7 @@ export async function verifyRun(cwd: string, runId: string, client: DataverseCli
     // Rows that failed to load are already failed records; verify what the run says it wrote.
     const rows = plannedRows(plan).filter((o) => written.has(`${o.table}:${o.id}`));
     const diffs = await verifyRows(client, rows);
-    const report = writeReports(journal, diffs, []);
+    const report = writeReports(journal, diffs, null);
     return outcome(journal, diffs, journal.meta().status, report.reportPath);
   } finally {
     journal.close();
@@ -371,7 +381,7 @@ export async function rollbackRun(options: RollbackOptions): Promise<RunOutcome 
     const leftOver = await readBack(options.client, rollback.deletes);
     const verified = restored.every((d) => d.status === 'match') && leftOver.size === 0;
     const meta = journal.updateMeta({ status: verified && result.failedOps === 0 ? 'completed' : 'failed', completedOn: new Date().toISOString() });
-    const report = writeReports(journal, restored, []);
+    const report = writeReports(journal, restored, null);
     await recordRunRow(options.client, meta, await storeRunFiles(options.client, journal, report, options.maxUploadFileSize));
     refreshRollbackStatus(path.join(root, options.runId), { status: meta.status === 'completed' ? 'rolled back' : 'rollback incomplete', byRunId: meta.runId });
     return { ...outcome(journal, restored, meta.status, report.reportPath), verified };

@@ -9,6 +9,11 @@ import { toCsv } from './csv';
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
 
+/** The ops the package is made from (trust snapshots, bills and their lines), picked as they stream past. */
+export function* supplementalOps(ops: Iterable<TargetOp>): Iterable<TargetOp> {
+  for (const op of ops) if (op.table === 'lex_trustsnapshot' || op.table === 'invoice' || op.table === 'invoicedetail') yield op;
+}
+
 export function trustBalancesCsv(ops: readonly TargetOp[]): string {
   const rows = ops
     .filter((o) => o.table === 'lex_trustsnapshot')

@@ -57,12 +57,11 @@ export async function systemUsers(client: HttpDataverseClient): Promise<SystemUs
 }
 
 export function mapStaging(staging: string, profile: Profile, users: readonly SystemUser[], preExisting?: ReadonlyMap<string, string>): MappedFirm {
+  // The firm maps staging afresh on each pass; a test-sized firm's records are simply kept in memory.
   const store = StagingStore.open(staging);
-  try {
-    return mapFirm({ profile, records: () => store.records() as unknown as Iterable<MappableRecord>, systemUsers: users, ...(preExisting ? { preExisting } : {}) });
-  } finally {
-    store.close();
-  }
+  const records = [...store.records()] as unknown as MappableRecord[];
+  store.close();
+  return mapFirm({ profile, records: () => records, systemUsers: users, ...(preExisting ? { preExisting } : {}) });
 }
 
 export interface Prepared {

@@ -7,18 +7,20 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadPacConfig, resolveEnvironment } from '../../../../solution/src/config';
 import { createHttpClient, tokenSourceFor, type HttpDataverseClient } from '../../dataverse/http';
 import { LexError } from '../../errors';
 import { Journal, runsRoot, type RunMeta } from '../../journal/journal';
 import type { Profile } from '../../mapping/profile';
-import type { MappedFirm } from '../../pipeline/from-staging';
 import type { LoadProgress } from '../../pipeline/load';
-import { buildPlan, renderPlan } from '../../pipeline/plan';
+import { renderPlan } from '../../pipeline/plan';
+import { buildStoredPlan } from '../../pipeline/plan-store';
 import { approveWithEnvironment, rollbackRequested, type RequestedRollback } from '../../pipeline/handoff';
 import { approveRun, rollbackRun, startRun, verifyRun, type RunOutcome } from '../../pipeline/run';
-import { readStagedFirm } from '../../pipeline/read-firm';
+import { withStagedFirm, type StagedFirm } from '../../pipeline/read-firm';
 import { readProfileFile } from './map';
 
 export const EXIT = { ok: 0, error: 1, incomplete: 2, stopped: 130 } as const;
@@ -51,9 +53,9 @@ function confirmedProfile(file: string): Profile & { hash: string } {
   return profile as Profile & { hash: string };
 }
 
-/** Staging through the profile (pre-existing rows matched, lost rows counted), with the changed-since filter for deltas. */
-async function mapStaging(options: FromStaging, client: HttpDataverseClient, profile: Profile, since?: string): Promise<{ firm: MappedFirm; source: string; watermark: string | undefined }> {
-  return readStagedFirm({ from: options.from, client, profile, ...(since ? { since } : {}) });
+/** Staging through the profile (pre-existing rows matched, lost rows counted), with the changed-since filter for deltas, while `use` runs. */
+function mapStaging<T>(options: FromStaging, client: HttpDataverseClient, profile: Profile, since: string | undefined, use: (staged: StagedFirm) => Promise<T>): Promise<T> {
+  return withStagedFirm({ from: options.from, client, profile, ...(since ? { since } : {}) }, use);
 }
 
 function progressBar(json: boolean | undefined): { onProgress?: (p: LoadProgress) => void; stop: () => void } {
@@ -106,8 +108,7 @@ export async function migrateFromStaging(mode: 'sample' | 'full' | 'delta', opti
   const { client, url } = connect(options);
   try {
     const since = mode === 'delta' ? sinceTimestamp(cwd, options.since) : undefined;
-    const { firm, source, watermark } = await mapStaging(options, client, profile, since);
-    return await startRun({
+    return await mapStaging(options, client, profile, since, ({ firm, source, watermark }) => startRun({
       cwd,
       mode,
       source,
@@ -127,7 +128,7 @@ export async function migrateFromStaging(mode: 'sample' | 'full' | 'delta', opti
       ...(options.lawFirmId ? { lawFirmId: options.lawFirmId } : {}),
       ...(mode === 'sample' ? { sample: { size: Number(options.size ?? 200), candidates: firm.candidates } } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
+    }));
   } finally {
     await client.close();
   }
@@ -200,10 +201,17 @@ export function register(program: Command): void {
     const { client } = connect(options);
     try {
       const profile = readProfileFile(options.profile);
-      const { firm } = await mapStaging(options, client, profile);
-      const plan = buildPlan(firm.ops, options.batchSize ? { batchSize: Number(options.batchSize) } : {});
-      if (options.json) console.log(JSON.stringify({ hash: plan.hash, tableOrder: plan.tableOrder, rowsPerTable: plan.rowsPerTable, batches: plan.steps.length, deferredLookups: plan.deferredLookups, issues: plan.issues, mappingFailures: firm.failures.length }));
-      else console.log(renderPlan(plan) + (firm.failures.length ? `\n\n${firm.failures.length} record(s) the profile maps to no row (see \`lexbridge preflight\`).` : ''));
+      await mapStaging(options, client, profile, undefined, async ({ firm }) => {
+        // Planned on disk as a run would be (a scratch folder, removed after): nothing is written to Dataverse.
+        const scratch = mkdtempSync(path.join(tmpdir(), 'lexbridge-plan-'));
+        try {
+          const plan = buildStoredPlan(firm.ops, scratch, options.batchSize ? { batchSize: Number(options.batchSize) } : {});
+          if (options.json) console.log(JSON.stringify({ hash: plan.hash, tableOrder: plan.tableOrder, rowsPerTable: plan.rowsPerTable, batches: plan.steps.length, deferredLookups: plan.deferredLookups, issues: plan.issues, mappingFailures: firm.failures.length }));
+          else console.log(renderPlan(plan) + (firm.failures.length ? `\n\n${firm.failures.length} record(s) the profile maps to no row (see \`lexbridge preflight\`).` : ''));
+        } finally {
+          rmSync(scratch, { recursive: true, force: true });
+        }
+      });
     } finally {
       await client.close();
     }
