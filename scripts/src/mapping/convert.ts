@@ -155,5 +155,11 @@ export function converterFor(column: ColumnDef, choices: readonly ChoiceDef[], t
 }
 
 export function isEmpty(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+  if (value === undefined || value === null) return true;
+  if (typeof value !== 'string') return false;
+  // Runs for every value mapped: a string starting with a visible ASCII character is not blank,
+  // and saying so needs no trimmed copy.
+  const first = value.charCodeAt(0);
+  if (first > 0x20 && first < 0x7f) return false;
+  return value.trim() === '';
 }

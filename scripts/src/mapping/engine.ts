@@ -136,15 +136,15 @@ export function mapRecord(record: MappableRecord, profile: Profile, context: Map
   // Ids first, so rows of one record can point at each other (lex_matter → its opportunity).
   const siblings = new Map<string, string>();
   const applicable: CompiledTarget[] = [];
-  const ids: (string | undefined)[] = [];
+  const identities: (RowIdentity | undefined)[] = [];
   for (const t of targets) {
     if (!targetApplies(t, record, context, projections)) continue;
     applicable.push(t);
     if (!t.each) {
-      const id = idOf(record.sourceKey + t.suffix, context);
-      ids.push(id);
-      siblings.set(t.table.logicalName, id);
-    } else ids.push(undefined);
+      const identity = identify(record.sourceKey + t.suffix, context);
+      identities.push(identity);
+      siblings.set(t.table.logicalName, identity.id);
+    } else identities.push(undefined);
   }
   for (let n = 0; n < applicable.length; n++) {
     const t = applicable[n]!;
@@ -158,7 +158,8 @@ export function mapRecord(record: MappableRecord, profile: Profile, context: Map
         if (op) ops.push(op);
       }
     } else {
-      const op = buildOp(t, record, undefined, record.sourceKey + t.suffix, c, context, siblings, errors, ids[n]);
+      const identity = identities[n]!;
+      const op = buildOp(t, record, undefined, identity.targetKey, c, context, siblings, errors, identity);
       if (op) ops.push(op);
     }
   }
@@ -174,7 +175,8 @@ function buildOp(
   context: MappingContext,
   siblings: Map<string, string>,
   errors: LexError[],
-  knownId?: string,
+  /** Known for a record's own rows (computed before its siblings); an array item's row gets it here once it has not failed. */
+  identity?: RowIdentity,
 ): TargetOp | undefined {
   const table = t.table.logicalName;
   let failed = false;
@@ -265,17 +267,36 @@ function buildOp(
     const ref = t.owner(record, item, context);
     ownerId = (typeof ref === 'string' ? context.user(ref) : undefined) ?? context.fallbackOwnerId;
   }
-  const preExistingId = context.preExisting(targetKey);
-  const id = knownId ?? preExistingId ?? rowId(targetKey);
+  const { id, preExisting } = identity ?? identify(targetKey, context);
   const op: TargetOp = { table, targetKey, sourceKey: record.sourceKey, id, columns, lookups };
-  if (preExistingId) op.preExisting = true;
+  if (preExisting) op.preExisting = true;
   if (ownerId) op.ownerId = ownerId;
   if (state) op.state = state;
   return op;
 }
 
-function idOf(targetKey: string, context: MappingContext): string {
-  return context.preExisting(targetKey) ?? rowId(targetKey);
+interface RowIdentity {
+  targetKey: string;
+  id: string;
+  /** The id is that of a row matched in pre-flight. */
+  preExisting: boolean;
+}
+
+/** One pre-existing lookup and at most one hash per row. */
+function identify(targetKey: string, context: MappingContext): RowIdentity {
+  const existing = context.preExisting(targetKey);
+  return { targetKey, id: existing ?? rowId(targetKey), preExisting: Boolean(existing) };
+}
+
+/**
+ * Ids of the rows a profile names by a fixed key (price list, connection roles, fallback client):
+ * the same few keys for every record, hashed once per process.
+ */
+const constantIds = new Map<string, string>();
+function constantRowId(key: string): string {
+  let id = constantIds.get(key);
+  if (id === undefined) constantIds.set(key, (id = rowId(key)));
+  return id;
 }
 
 function fieldName(map: FieldMap): string {
@@ -294,7 +315,7 @@ function resolveLookup(
   table: string,
 ): LookupValue | undefined | 'failed' {
   const spec = l.spec;
-  if (spec.key) return { table: l.targets[0]!, id: context.preExisting(spec.key) ?? rowId(spec.key) };
+  if (spec.key) return { table: l.targets[0]!, id: context.preExisting(spec.key) ?? constantRowId(spec.key) };
   if (spec.sibling) {
     const id = siblings.get(spec.sibling);
     return id ? { table: spec.sibling, id } : undefined;
@@ -305,8 +326,7 @@ function resolveLookup(
     const role = c.roles.get(String(value).trim().toLowerCase());
     if (!role)
       return lookupFailure(l, record, table, errors, 'LEX_MAP_UNMAPPED_ROLE', `participant role "${String(value)}" has no connection role`, `Add "${String(value)}" to "connectionRoles" in the mapping profile.`);
-    const key = SETUP_KEYS.connectionRole(role);
-    return { table: 'connectionrole', id: rowId(key) };
+    return { table: 'connectionrole', id: constantRowId(SETUP_KEYS.connectionRole(role)) };
   }
   if (spec.user) {
     if (isEmpty(value))
@@ -317,7 +337,7 @@ function resolveLookup(
     return lookupFailure(l, record, table, errors, 'LEX_MAP_USER_UNRESOLVED', `user ${String(value)} has no enabled Dynamics user with the same email`, 'Create the user in Dynamics, or set "owners.fallbackOwnerEmail" in the mapping profile.');
   }
   if (isEmpty(value)) {
-    if (spec.fallbackClient && c.profile.fallbackClient) return { table: 'account', id: context.preExisting(SETUP_KEYS.fallbackClient) ?? rowId(SETUP_KEYS.fallbackClient) };
+    if (spec.fallbackClient && c.profile.fallbackClient) return { table: 'account', id: context.preExisting(SETUP_KEYS.fallbackClient) ?? constantRowId(SETUP_KEYS.fallbackClient) };
     if (spec.required)
       return lookupFailure(l, record, table, errors, 'LEX_MAP_REQUIRED_MISSING', 'the record has no reference', 'Fill the reference in the source, or (for matter clients) set "fallbackClient" in the mapping profile.');
     return undefined;
