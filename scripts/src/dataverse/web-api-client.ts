@@ -3,6 +3,7 @@
  * inside Dynamics). Holds the Web API semantics — URLs, upsert conditions, `$batch`, bulk
  * messages, error mapping — so both adapters share them. Pure: no Node-only imports.
  */
+import { schema } from '../../../solution/src/schema';
 import { buildBatch, MAX_BATCH_REQUESTS, parseBatchResponse, type BatchPart, type BatchPartResponse } from './batch';
 import {
   describeKey,
@@ -29,11 +30,14 @@ import { normaliseApiUrl, type Transport, type WebApiRequest, type WebApiRespons
 export interface WebApiClientOptions {
   transport: Transport;
   apiUrl: string;
-  /** Rows per `UpsertMultiple` request (Microsoft: start at 100–1000 for small rows). */
+  /**
+   * Rows per write request of `upsertMany`, as `UpsertMultiple` or, for tables without it, as a
+   * `$batch` of upserts (Microsoft: start at 100–1000 for small rows; a `$batch` takes 1000).
+   */
   bulkSize?: number;
-  /** Requests per `$batch` (Microsoft: start small; at most 1000). */
+  /** Requests per `$batch` for other mixed writes, deletes and actions (Microsoft: start small; at most 1000). */
   batchSize?: number;
-  /** `detect`: ask `sdkmessagefilters` per table (default); `never`: always `$batch`. */
+  /** `detect`: ask `sdkmessagefilters` once for every table (default); `never`: always `$batch`. */
   bulk?: 'detect' | 'never';
 }
 
@@ -89,7 +93,8 @@ function recordKeyOf(op: WriteOp, index: number): string {
 
 export class WebApiClient implements DataverseClient {
   readonly apiUrl: string;
-  private readonly bulkSupport = new Map<string, Promise<boolean>>();
+  /** Tables that take UpsertMultiple in this environment: asked once, for every schema table. */
+  private bulkTables: Promise<ReadonlySet<string>> | undefined;
 
   constructor(private readonly options: WebApiClientOptions) {
     this.apiUrl = normaliseApiUrl(options.apiUrl);
@@ -144,8 +149,8 @@ export class WebApiClient implements DataverseClient {
   async upsertMany(table: string, items: readonly UpsertItem[]): Promise<RowResult[]> {
     if (items.length === 0) return [];
     const bulk = this.options.bulk !== 'never' && (await this.supportsBulk(table));
-    const size = bulk ? (this.options.bulkSize ?? 100) : this.batchSize();
-    const chunks = chunk(items, size);
+    // A $batch is priced as one request plus its parts, like UpsertMultiple: same rows per request.
+    const chunks = chunk(items, Math.min(MAX_BATCH_REQUESTS, this.options.bulkSize ?? 100));
     const results = await Promise.all(
       chunks.map((part) => (bulk && !hasDuplicateKeys(part) ? this.upsertMultiple(table, part) : this.sendBatch(part.map((item) => upsertOp(table, item)), false))),
     );
@@ -219,27 +224,41 @@ export class WebApiClient implements DataverseClient {
   /**
    * Whether `table` takes UpsertMultiple: Microsoft says a table that supports both
    * CreateMultiple and UpdateMultiple does, and to check rather than assume (bulk-operations).
+   * The first call asks for every table of the schema at once (one query per message), so the
+   * check is two requests per environment instead of two per table, each on a table's first write.
    */
-  supportsBulk(table: string): Promise<boolean> {
-    let known = this.bulkSupport.get(table);
-    if (!known) {
-      known = Promise.all(['CreateMultiple', 'UpdateMultiple'].map((message) => this.messageAvailable(message, table))).then((both) => both.every(Boolean));
-      this.bulkSupport.set(table, known);
-      known.catch(() => this.bulkSupport.delete(table));
+  async supportsBulk(table: string): Promise<boolean> {
+    if (!this.bulkTables) {
+      const tables = schema.tables.map((t) => t.logicalName);
+      const known = Promise.all(['CreateMultiple', 'UpdateMultiple'].map((message) => this.tablesWithMessage(message, tables))).then(
+        ([creates, updates]) => new Set([...creates!].filter((t) => updates!.has(t))),
+      );
+      this.bulkTables = known;
+      known.catch(() => {
+        if (this.bulkTables === known) this.bulkTables = undefined;
+      });
     }
-    return known;
+    return (await this.bulkTables).has(table);
   }
 
-  private async messageAvailable(message: string, table: string): Promise<boolean> {
-    const filter = `sdkmessageid/name eq '${message}' and primaryobjecttypecode eq '${table}'`;
-    const response = await this.request({ method: 'GET', path: `${SDK_MESSAGE_FILTERS}?$select=sdkmessagefilterid&$filter=${encodeURIComponent(filter)}` });
-    if (!isSuccess(response.status)) {
-      const error = this.toError(response, `GET ${SDK_MESSAGE_FILTERS}`);
-      // An environment that cannot answer the question gets $batch, which every table takes.
-      if (error.transient) throw error;
-      return false;
+  /** Which of `tables` list `message` in `sdkmessagefilters` (Learn's detection query, for many tables). */
+  private async tablesWithMessage(message: string, tables: readonly string[]): Promise<Set<string>> {
+    const filter = `sdkmessageid/name eq '${message}' and Microsoft.Dynamics.CRM.In(PropertyName='primaryobjecttypecode',PropertyValues=[${tables.map((t) => `"${t}"`).join(',')}])`;
+    const found = new Set<string>();
+    let path: string | undefined = `${SDK_MESSAGE_FILTERS}?$select=primaryobjecttypecode&$filter=${encodeURIComponent(filter)}`;
+    while (path) {
+      const response = await this.request({ method: 'GET', path });
+      if (!isSuccess(response.status)) {
+        const error = this.toError(response, `GET ${SDK_MESSAGE_FILTERS}`);
+        // An environment that cannot answer the question gets $batch, which every table takes.
+        if (error.transient) throw error;
+        return new Set();
+      }
+      const page = JSON.parse(response.body) as { value: { primaryobjecttypecode?: unknown }[]; '@odata.nextLink'?: string };
+      for (const row of page.value) if (typeof row.primaryobjecttypecode === 'string') found.add(row.primaryobjecttypecode);
+      path = page['@odata.nextLink'];
     }
-    return (JSON.parse(response.body) as { value: unknown[] }).value.length > 0;
+    return found;
   }
 
   private batchSize(): number {

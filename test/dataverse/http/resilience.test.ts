@@ -47,7 +47,7 @@ function maxOverlap(log: LoggedRequest[]): number {
 describe('HTTP adapter resilience (sandbox)', () => {
   it('halves parallelism on concurrency 429s and still loads every row', async () => {
     const limits = { windowSeconds: 300, maxRequests: 100_000, maxExecutionMs: 10_000_000, maxConcurrent: 2, dopHint: 16 };
-    await withSandbox({ limits, latency: { perRequestMs: 20, perRecordMs: 1 } }, { initialParallel: 8, maxParallel: 8, batchSize: 10, retry: fastRetry }, async ({ client, log }) => {
+    await withSandbox({ limits, latency: { perRequestMs: 20, perRecordMs: 1 } }, { initialParallel: 8, maxParallel: 8, bulkSize: 10, retry: fastRetry }, async ({ client, log }) => {
       const results = await client.upsertMany('opportunity', opportunities('Parallel', 120));
       expect(results.filter((r) => !r.ok)).toEqual([]);
       const refused = log().filter((r) => r.status === 429);
@@ -59,7 +59,7 @@ describe('HTTP adapter resilience (sandbox)', () => {
 
   it('never sends more in parallel than x-ms-dop-hint', async () => {
     const limits = { windowSeconds: 300, maxRequests: 100_000, maxExecutionMs: 10_000_000, maxConcurrent: 52, dopHint: 3 };
-    await withSandbox({ limits, latency: { perRequestMs: 15, perRecordMs: 0 } }, { initialParallel: 2, maxParallel: 16, batchSize: 5 }, async ({ client, log }) => {
+    await withSandbox({ limits, latency: { perRequestMs: 15, perRecordMs: 0 } }, { initialParallel: 2, maxParallel: 16, bulkSize: 5 }, async ({ client, log }) => {
       expect((await client.upsertMany('opportunity', opportunities('Hinted', 150))).every((r) => r.ok)).toBe(true);
       expect(client.concurrency.limit).toBeLessThanOrEqual(3);
       expect(maxOverlap(log())).toBeLessThanOrEqual(3);
@@ -67,7 +67,7 @@ describe('HTTP adapter resilience (sandbox)', () => {
   }, 60_000);
 
   it('retries dropped connections for upserts without duplicating rows', async () => {
-    await withSandbox({ limits: false, faults: { dropRate: 0.15, dropAfterRate: 0.15 }, seed: 3 }, { batchSize: 5, retry: { ...fastRetry, maxAttempts: 8 } }, async ({ client, log }) => {
+    await withSandbox({ limits: false, faults: { dropRate: 0.15, dropAfterRate: 0.15 }, seed: 3 }, { bulkSize: 5, retry: { ...fastRetry, maxAttempts: 8 } }, async ({ client, log }) => {
       const results = await client.upsertMany('opportunity', opportunities('Dropped', 60));
       expect(results.every((r) => r.ok)).toBe(true);
       expect(log().some((r) => r.status === 0)).toBe(true);
