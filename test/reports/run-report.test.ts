@@ -91,6 +91,18 @@ describe('report files and the supplemental package', () => {
     expect(written.files).toHaveLength(5);
   });
 
+  it('lists every failed record in errors.csv, not only the examples the report shows per rule', () => {
+    const many = Array.from({ length: 7 }, (_, i) => operation({ sourceKey: `clio:contact:${10 + i}`, status: 'failed', errorCode: 'LEX_DATAVERSE_REJECTED', errorMessage: `bad ${i}` }));
+    const all = [...operations, ...many];
+    const report = buildRunReport({ meta, accounting, operations: all, diffs });
+    expect(report.errors[0]).toMatchObject({ code: 'LEX_DATAVERSE_REJECTED', count: 9 });
+    expect(report.errors[0]!.examples).toHaveLength(3);
+    writeRunReport(dir, report, all.filter((o) => o.status === 'failed'));
+    const lines = readFileSync(path.join(dir, 'errors.csv'), 'utf8').trim().split('\r\n');
+    expect(lines).toHaveLength(1 + 10);
+    expect(lines).toContain('LEX_DATAVERSE_REJECTED,9,clio:contact:16,contact,bad 6');
+  });
+
   it('writes trust balances as CSV and bills as LEDES 1998B that validate', () => {
     const invoice = op('invoice', 'clio:bill:9', { name: 'January', invoicenumber: 'INV-9', lex_ledesinvoicedate: '2024-02-01' }, { customerid: ref('account', 'clio:contact:1'), lex_matterid: ref('lex_matter', 'clio:matter:10') });
     const ops = [

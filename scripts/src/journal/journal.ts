@@ -256,8 +256,16 @@ export class Journal {
   }
 
   operations(): OperationRecord[] {
-    const rows = this.db.prepare('SELECT * FROM operation ORDER BY seq').all() as Record<string, string | number | null>[];
-    return rows.map((r) => ({
+    return [...this.eachOperation()];
+  }
+
+  /**
+   * Operations in journal order, read as they are iterated (a million-row run's are never all in
+   * memory); `failedOnly` for the failures alone. Use no other journal call inside the loop.
+   */
+  *eachOperation(failedOnly = false): Generator<OperationRecord> {
+    const rows = this.db.prepare(`SELECT * FROM operation${failedOnly ? " WHERE status = 'failed'" : ''} ORDER BY seq`).iterate() as Iterable<Record<string, string | number | null>>;
+    for (const r of rows) yield {
       step: r.step as number,
       table: r.tbl as string,
       targetKey: r.target_key as string,
@@ -268,7 +276,7 @@ export class Journal {
       ...(r.error_code ? { errorCode: r.error_code as string } : {}),
       ...(r.error_message ? { errorMessage: r.error_message as string } : {}),
       at: r.at as string,
-    }));
+    };
   }
 
   beforeImages(): BeforeImage[] {

@@ -225,7 +225,7 @@ function reportFor(journal: Journal, diffs: readonly RecordDiff[] | null): RunRe
   return buildRunReport({
     meta,
     accounting: journal.accounting(),
-    operations: journal.operations(),
+    operations: journal.eachOperation(),
     warnings: journal.warnings(),
     ...(diffs ? { diffs } : {}),
     ...(rollbackRun ? { rollback: { status: rollbackRun.status === 'completed' ? 'rolled back' : 'rollback incomplete', byRunId: rollbackRun.runId } } : {}),
@@ -235,7 +235,7 @@ function reportFor(journal: Journal, diffs: readonly RecordDiff[] | null): RunRe
 function writeReports(journal: Journal, diffs: readonly RecordDiff[] | null, ops: Iterable<TargetOp> | null, lawFirmId = '', workflows: readonly WorkflowReference[] = []): { reportPath: string; report: RunReport } {
   const dir = path.dirname(journal.file);
   const report = reportFor(journal, diffs);
-  const written = writeRunReport(dir, report);
+  const written = writeRunReport(dir, report, journal.eachOperation(true));
   if (ops) writeSupplementalPackage(dir, [...supplementalOps(ops)], lawFirmId, workflows);
   return { reportPath: written.html, report };
 }
@@ -259,12 +259,17 @@ async function storeRunFiles(client: DataverseClient, journal: Journal, written:
   return { ...written, journalPath, files };
 }
 
-/** The rolled-back run's report, re-rendered with its rollback status (its diff kept). */
+/** The rolled-back run's report, re-rendered with its rollback status (its diff and failures kept). */
 function refreshRollbackStatus(dir: string, rollback: RunReport['rollback']): void {
   const file = path.join(dir, 'report.json');
   if (!existsSync(file)) return;
   const report = JSON.parse(readFileSync(file, 'utf8')) as RunReport;
-  writeRunReport(dir, { ...report, rollback });
+  const journal = Journal.open(path.dirname(dir), path.basename(dir));
+  try {
+    writeRunReport(dir, { ...report, rollback }, journal.eachOperation(true));
+  } finally {
+    journal.close();
+  }
 }
 
 function outcome(journal: Journal, diffs: readonly RecordDiff[] | null, status: RunMeta['status'], report = ''): RunOutcome {

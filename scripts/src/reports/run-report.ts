@@ -41,7 +41,8 @@ export interface RunReport {
 export interface ReportInput {
   meta: RunMeta;
   accounting: EntityAccounting[];
-  operations: readonly OperationRecord[];
+  /** Every operation, in journal order: read once, as it streams (a big run's are never all in memory). */
+  operations: Iterable<OperationRecord>;
   warnings?: readonly { sourceKey: string; code: string; message: string }[];
   diffs?: readonly RecordDiff[];
   rollback?: RunReport['rollback'];
@@ -51,47 +52,62 @@ export interface ReportInput {
 const EXAMPLES_PER_RULE = 3;
 
 export function buildRunReport(input: ReportInput): RunReport {
-  const ops = input.operations;
-  const ok = ops.filter((o) => o.status === 'ok');
-  const count = (action: OperationRecord['action']) => ok.filter((o) => o.action === action).length;
-
-  const errors = groupByRule(ops.filter((o) => o.status === 'failed').map((o) => ({ code: o.errorCode ?? 'LEX_UNKNOWN', sourceKey: o.sourceKey, table: o.table, message: o.errorMessage ?? '' })));
-  const warnings = groupByRule((input.warnings ?? []).map((w) => ({ ...w, table: '' })));
-
+  const okByAction = new Map<OperationRecord['action'], number>();
+  let failed = 0;
   // Operations are stamped when their step's checkpoint is written: one point per checkpoint.
-  const stamps = [...new Set(ok.map((o) => o.at))].sort();
+  const okAt = new Map<string, number>();
+  const errors = new RuleGroups();
+  for (const o of input.operations) {
+    if (o.status === 'ok') {
+      okByAction.set(o.action, (okByAction.get(o.action) ?? 0) + 1);
+      okAt.set(o.at, (okAt.get(o.at) ?? 0) + 1);
+    } else {
+      failed++;
+      errors.add({ code: o.errorCode ?? 'LEX_UNKNOWN', sourceKey: o.sourceKey, table: o.table, message: o.errorMessage ?? '' });
+    }
+  }
+  const warnings = new RuleGroups();
+  for (const w of input.warnings ?? []) warnings.add({ ...w, table: '' });
+
+  const stamps = [...okAt.keys()].sort();
   const start = stamps.length ? Date.parse(stamps[0]!) : 0;
   let rows = 0;
   const throughput: ThroughputPoint[] = stamps.map((at) => {
-    rows += ok.filter((o) => o.at === at).length;
+    rows += okAt.get(at)!;
     return { seconds: (Date.parse(at) - start) / 1000, rows };
   });
   const elapsed = throughput.length ? throughput[throughput.length - 1]!.seconds : 0;
+  const count = (action: OperationRecord['action']) => okByAction.get(action) ?? 0;
 
   const diffs = input.diffs ?? [];
   return {
     run: input.meta,
     counts: input.accounting,
     accountingHolds: input.accounting.every((a) => a.holds),
-    operations: { created: count('created'), updated: count('updated'), linked: count('linked'), state: count('state'), deleted: count('deleted'), failed: ops.length - ok.length },
+    operations: { created: count('created'), updated: count('updated'), linked: count('linked'), state: count('state'), deleted: count('deleted'), failed },
     throughput,
     rowsPerSecond: elapsed > 0 ? Math.round((rows / elapsed) * 10) / 10 : rows,
     diff: input.diffs ? summariseDiffs(diffs) : null,
     differences: diffs.filter((d) => d.status !== 'match'),
-    errors,
-    warnings,
+    errors: errors.groups(),
+    warnings: warnings.groups(),
     rollback: input.rollback ?? { status: 'not rolled back', byRunId: null },
     generatedAt: (input.now ?? new Date()).toISOString(),
   };
 }
 
-function groupByRule(items: readonly { code: string; sourceKey: string; table: string; message: string }[]): ErrorGroup[] {
-  const groups = new Map<string, ErrorGroup>();
-  for (const item of items) {
-    const group = groups.get(item.code) ?? { code: item.code, count: 0, examples: [] };
+/** Problems grouped by rule, most frequent first, with a few examples each (errors.csv lists them all). */
+class RuleGroups {
+  private readonly byCode = new Map<string, ErrorGroup>();
+
+  add(item: { code: string; sourceKey: string; table: string; message: string }): void {
+    let group = this.byCode.get(item.code);
+    if (!group) this.byCode.set(item.code, (group = { code: item.code, count: 0, examples: [] }));
     group.count++;
     if (group.examples.length < EXAMPLES_PER_RULE) group.examples.push({ sourceKey: item.sourceKey, table: item.table, message: item.message });
-    groups.set(item.code, group);
   }
-  return [...groups.values()].sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1));
+
+  groups(): ErrorGroup[] {
+    return [...this.byCode.values()].sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1));
+  }
 }

@@ -18,7 +18,11 @@ export interface WrittenReport {
   files: string[];
 }
 
-export function writeRunReport(dir: string, report: RunReport): WrittenReport {
+/**
+ * `failures`: every failed record (the journal's failed operations), for errors.csv; without it
+ * errors.csv lists the report's examples per rule.
+ */
+export function writeRunReport(dir: string, report: RunReport, failures?: Iterable<{ errorCode?: string; sourceKey: string; table: string; errorMessage?: string }>): WrittenReport {
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   const write = (name: string, content: string) => {
@@ -30,7 +34,11 @@ export function writeRunReport(dir: string, report: RunReport): WrittenReport {
   const html = write('report.html', renderHtmlReport(report));
   const json = write('report.json', JSON.stringify(report, null, 2) + '\n');
   write('counts.csv', toCsv(report.counts.map((c) => ({ ...c })), ['entity', 'extracted', 'loaded', 'skipped', 'failed', 'holds']));
-  write('errors.csv', toCsv(report.errors.flatMap((g) => g.examples.map((e) => ({ code: g.code, count: g.count, ...e }))), ['code', 'count', 'sourceKey', 'table', 'message']));
+  const counts = new Map(report.errors.map((g) => [g.code, g.count]));
+  const errorRows = failures
+    ? [...failures].map((f) => ({ code: f.errorCode ?? 'LEX_UNKNOWN', count: counts.get(f.errorCode ?? 'LEX_UNKNOWN') ?? 0, sourceKey: f.sourceKey, table: f.table, message: f.errorMessage ?? '' }))
+    : report.errors.flatMap((g) => g.examples.map((e) => ({ code: g.code, count: g.count, ...e })));
+  write('errors.csv', toCsv(errorRows, ['code', 'count', 'sourceKey', 'table', 'message']));
   write('diffs.csv', toCsv(report.differences.flatMap((d) => d.fields.filter((f) => f.status !== 'match').map((f) => ({ sourceKey: d.sourceKey, table: d.table, id: d.id, field: f.field, expected: f.expected, actual: f.actual, status: f.status }))), ['sourceKey', 'table', 'id', 'field', 'expected', 'actual', 'status']));
   return { html, json, files };
 }
