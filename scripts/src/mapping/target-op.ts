@@ -17,17 +17,21 @@ export const LEXBRIDGE_ROW_NAMESPACE = '6f1c1c9e-7a0b-5d3e-9b1e-4c2f6a8d0e11';
  * checks it against uuid's v5).
  */
 export function rowId(targetKey: string): string {
-  const h = sha1(uuidName(targetKey));
-  return (
-    HEX[h[0]!]! + HEX[h[1]!]! + HEX[h[2]!]! + HEX[h[3]!]! + '-' +
-    HEX[h[4]!]! + HEX[h[5]!]! + '-' +
-    HEX[(h[6]! & 0x0f) | 0x50]! + HEX[h[7]!]! + '-' +
-    HEX[(h[8]! & 0x3f) | 0x80]! + HEX[h[9]!]! + '-' +
-    HEX[h[10]!]! + HEX[h[11]!]! + HEX[h[12]!]! + HEX[h[13]!]! + HEX[h[14]!]! + HEX[h[15]!]!
-  );
+  const hash = sha1(uuidName(targetKey));
+  let at = 0;
+  for (let i = 0; i < 16; i++) {
+    if (at === 8 || at === 13 || at === 18 || at === 23) at++; // the dashes, set once below
+    const byte = i === 6 ? (hash[6]! & 0x0f) | 0x50 : i === 8 ? (hash[8]! & 0x3f) | 0x80 : hash[i]!;
+    UUID_CHARS[at++] = HEX_DIGITS[byte >> 4]!;
+    UUID_CHARS[at++] = HEX_DIGITS[byte & 0x0f]!;
+  }
+  // One flat string: joining 20 hex pairs with `+` leaves a rope of cons cells (≈490 bytes per id
+  // instead of ≈66), and every op and the context's index keep their ids.
+  return String.fromCharCode(...UUID_CHARS);
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_DIGITS = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+const UUID_CHARS: number[] = new Array<number>(36).fill('-'.charCodeAt(0));
 
 const NAMESPACE = parseUuid(LEXBRIDGE_ROW_NAMESPACE);
 /** Namespace then name, reused: sha1 reads it before the next call writes it. */
