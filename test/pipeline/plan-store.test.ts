@@ -4,6 +4,8 @@ import path from 'node:path';
 import { Journal } from '../../scripts/src/journal/journal';
 import { buildPlan, type Plan } from '../../scripts/src/pipeline/plan';
 import { buildStoredPlan, openStoredPlan } from '../../scripts/src/pipeline/plan-store';
+import { plannedRows } from '../../scripts/src/pipeline/run';
+import type { TargetOp } from '../../scripts/src/mapping/target-op';
 import { op, ref, smallFirm } from './fixtures';
 
 /** A plan as data: what each step holds, read once. */
@@ -67,5 +69,23 @@ describe('buildStoredPlan (a plan kept on disk)', () => {
     rmSync(path.join(dir, stored.opsFile!));
     expect(existsSync(path.join(dir, stored.opsFile!))).toBe(false);
     expect(() => openStoredPlan(path.join(dir, stored.opsFile!))).toThrow(expect.objectContaining({ code: 'LEX_PLAN_FILE_MISSING', fix: expect.stringContaining('.lexbridge/runs') }));
+  });
+
+  it('merges each row\'s write, deferred lookups and state as the steps stream (plannedRows)', () => {
+    const stored = buildStoredPlan(firm(), dir, { batchSize: 4 });
+    // The plain way: every step's ops into one map per row.
+    const expected = new Map<string, TargetOp>();
+    for (const step of buildPlan(firm(), { batchSize: 4 }).steps) {
+      for (const o of step.ops) {
+        const seen = expected.get(`${o.table}:${o.id}`);
+        expected.set(`${o.table}:${o.id}`, seen ? { ...seen, lookups: { ...seen.lookups, ...o.lookups }, ...(o.state ? { state: o.state } : {}) } : o);
+      }
+    }
+    const rows = [...plannedRows(stored)];
+    expect(rows).toHaveLength(expected.size);
+    expect(new Map(rows.map((r) => [`${r.table}:${r.id}`, r]))).toEqual(expected);
+    const account = rows.find((r) => r.table === 'account')!;
+    expect(Object.keys(account.lookups)).toContain('primarycontactid'); // set in the link pass
+    expect(rows.find((r) => r.table === 'lex_matter')!.state).toEqual({ statecode: 1, statuscode: 2 }); // set in the state pass
   });
 });

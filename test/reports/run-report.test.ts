@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { OperationRecord, RunMeta } from '../../scripts/src/journal/journal';
 import { readLedes1998B, validateLedes1998B } from '../../scripts/src/ledes/ledes1998b';
 import { rowId } from '../../scripts/src/mapping/target-op';
-import { diffRecord } from '../../scripts/src/pipeline/verify';
+import { diffRecord, verifiedFrom } from '../../scripts/src/pipeline/verify';
 import { escapeHtml, renderHtmlReport } from '../../scripts/src/reports/html';
 import { buildRunReport } from '../../scripts/src/reports/run-report';
 import { trustBalancesCsv } from '../../scripts/src/reports/supplemental';
@@ -26,7 +26,7 @@ const accounting = [{ entity: 'contact', extracted: 5, loaded: 3, skipped: 0, fa
 const diffs = [diffRecord(op('contact', 'clio:contact:1', { lastname: '=HYPERLINK("x")' }), { lastname: 'other' }), diffRecord(op('contact', 'clio:contact:2', { lastname: 'A' }), { lastname: 'A' })];
 
 describe('buildRunReport', () => {
-  const report = buildRunReport({ meta, accounting, operations, diffs, now: new Date('2026-11-23T11:00:00Z') });
+  const report = buildRunReport({ meta, accounting, operations, verified: verifiedFrom(diffs), now: new Date('2026-11-23T11:00:00Z') });
 
   it('counts operations, groups errors by rule with examples, and flags accounting that does not hold', () => {
     expect(report.operations).toEqual({ created: 2, updated: 1, linked: 0, state: 0, deleted: 0, failed: 3 });
@@ -53,7 +53,7 @@ describe('buildRunReport', () => {
 });
 
 describe('renderHtmlReport', () => {
-  const html = renderHtmlReport(buildRunReport({ meta, accounting, operations, diffs }));
+  const html = renderHtmlReport(buildRunReport({ meta, accounting, operations, verified: verifiedFrom(diffs) }));
 
   it('escapes all source text', () => {
     expect(html).not.toContain('<script>alert(1)</script>');
@@ -84,7 +84,7 @@ describe('report files and the supplemental package', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes HTML, JSON and CSV with formula cells neutralised', () => {
-    const written = writeRunReport(dir, buildRunReport({ meta, accounting, operations, diffs }));
+    const written = writeRunReport(dir, buildRunReport({ meta, accounting, operations, verified: verifiedFrom(diffs) }));
     expect(JSON.parse(readFileSync(written.json, 'utf8')).run.runId).toBe('r1');
     expect(readFileSync(path.join(dir, 'diffs.csv'), 'utf8')).toContain(`"'=HYPERLINK(""x"")"`);
     expect(readFileSync(path.join(dir, 'counts.csv'), 'utf8').split('\r\n')[0]).toBe('entity,extracted,loaded,skipped,failed,holds');
@@ -94,7 +94,7 @@ describe('report files and the supplemental package', () => {
   it('lists every failed record in errors.csv, not only the examples the report shows per rule', () => {
     const many = Array.from({ length: 7 }, (_, i) => operation({ sourceKey: `clio:contact:${10 + i}`, status: 'failed', errorCode: 'LEX_DATAVERSE_REJECTED', errorMessage: `bad ${i}` }));
     const all = [...operations, ...many];
-    const report = buildRunReport({ meta, accounting, operations: all, diffs });
+    const report = buildRunReport({ meta, accounting, operations: all, verified: verifiedFrom(diffs) });
     expect(report.errors[0]).toMatchObject({ code: 'LEX_DATAVERSE_REJECTED', count: 9 });
     expect(report.errors[0]!.examples).toHaveLength(3);
     writeRunReport(dir, report, all.filter((o) => o.status === 'failed'));

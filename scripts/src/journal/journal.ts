@@ -98,6 +98,7 @@ CREATE TABLE IF NOT EXISTS prepared (step INTEGER NOT NULL, tbl TEXT NOT NULL, t
 CREATE TABLE IF NOT EXISTS before_image (tbl TEXT NOT NULL, target_id TEXT NOT NULL, row TEXT NOT NULL, taken_at TEXT NOT NULL, PRIMARY KEY (tbl, target_id));
 CREATE TABLE IF NOT EXISTS operation (seq INTEGER PRIMARY KEY AUTOINCREMENT, step INTEGER NOT NULL, tbl TEXT NOT NULL, target_key TEXT NOT NULL, source_key TEXT NOT NULL, target_id TEXT NOT NULL, action TEXT NOT NULL, status TEXT NOT NULL, error_code TEXT, error_message TEXT, at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS operation_source ON operation (source_key);
+CREATE INDEX IF NOT EXISTS operation_row ON operation (tbl, target_id);
 CREATE TABLE IF NOT EXISTS checkpoint (step INTEGER PRIMARY KEY, ok INTEGER NOT NULL, failed INTEGER NOT NULL, done_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS extracted (entity TEXT PRIMARY KEY, count INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS skipped (source_key TEXT PRIMARY KEY, reason TEXT NOT NULL);
@@ -282,6 +283,11 @@ export class Journal {
   beforeImages(): BeforeImage[] {
     const rows = this.db.prepare('SELECT tbl, target_id, row, taken_at FROM before_image ORDER BY tbl, target_id').all() as { tbl: string; target_id: string; row: string; taken_at: string }[];
     return rows.map((r) => ({ table: r.tbl, id: r.target_id, row: JSON.parse(r.row) as Record<string, unknown>, takenAt: r.taken_at }));
+  }
+
+  /** Whether this run wrote the row successfully (verify reads back only those). */
+  wroteRow(table: string, id: string): boolean {
+    return !!this.db.prepare("SELECT 1 FROM operation WHERE tbl = ? AND target_id = ? AND status = 'ok' LIMIT 1").get(table, id);
   }
 
   /** Rows this run created (did not exist before its first write). */

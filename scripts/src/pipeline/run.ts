@@ -17,12 +17,12 @@ import { supplementalOps } from '../reports/supplemental';
 import { writeRunReport, writeSupplementalPackage } from '../reports/write';
 import type { WorkflowReference } from './from-staging';
 import { executePlan, type LoadProgress } from './load';
-import type { Plan } from './plan';
+import { compareRows, type Plan, type PlanPhase } from './plan';
 import { buildStoredPlan } from './plan-store';
 import { planRollback } from './rollback';
 import { attachRunFiles, readMaxUploadFileSize, readRunDecisions, recordRunRow, runRowId, type FinishedRun } from './run-row';
 import { sampleOps, selectSample, type SampleCandidate } from './sample';
-import { diffRecords, diffStatusOps, readBack, summariseDiffs, type RecordDiff } from './verify';
+import { diffRecords, diffStatusOps, readBack, verifiedFrom, type Verified } from './verify';
 
 /** Journal step for records the map turned into no row (the plan's own issues are step -1). */
 export const MAPPING_FAILURES_STEP = -2;
@@ -82,18 +82,36 @@ function countsOf(journal: Journal): RunCounts {
   return Object.fromEntries(journal.accounting().map((a) => [a.entity, { extracted: a.extracted, loaded: a.loaded, skipped: a.skipped, failed: a.failed }]));
 }
 
-/** The rows a plan leaves behind, one op per row: write + deferred lookups + state merged. */
-export function plannedRows(plan: Plan): TargetOp[] {
-  const rows = new Map<string, TargetOp>();
-  for (const step of plan.steps) {
-    if (step.phase === 'delete') continue;
-    for (const op of step.ops) {
-      const key = `${op.table}:${op.id}`;
-      const seen = rows.get(key);
-      rows.set(key, seen ? { ...seen, lookups: { ...seen.lookups, ...op.lookups }, ...(op.state ? { state: op.state } : {}) } : op);
+/**
+ * The rows a plan leaves behind, one op per row: write + deferred lookups + state merged. Each
+ * phase of a table holds its rows in the same key order, so the three merge as they stream, a
+ * step at a time: a million-row plan is never read whole.
+ */
+export function* plannedRows(plan: Plan): Generator<TargetOp> {
+  const order = compareRows('write');
+  for (const table of plan.tableOrder) {
+    const phase = function* (name: PlanPhase) {
+      for (const step of plan.steps) if (step.phase === name && step.table === table) yield* step.ops;
+    };
+    const links = phase('link');
+    const states = phase('state');
+    let link = links.next();
+    let state = states.next();
+    for (const write of phase('write')) {
+      let row = write;
+      while (!link.done && order(link.value, write) < 0) link = links.next();
+      if (!link.done && link.value.id === write.id) {
+        row = { ...row, lookups: { ...row.lookups, ...link.value.lookups } };
+        link = links.next();
+      }
+      while (!state.done && order(state.value, write) < 0) state = states.next();
+      if (!state.done && state.value.id === write.id) {
+        row = { ...row, state: state.value.state! };
+        state = states.next();
+      }
+      yield row;
     }
   }
-  return [...rows.values()];
 }
 
 /**
@@ -201,15 +219,33 @@ function* stampRun(ops: Iterable<TargetOp>, runId: string): Iterable<TargetOp> {
   for (const op of ops) yield stamped.has(op.table) ? { ...op, lookups: { ...op.lookups, lex_migrationrunid: ref } } : op;
 }
 
-/** Reads rows back, diffs them, and marks each matter's `lex_diffstatus`. */
-async function verifyRows(client: DataverseClient, rows: readonly TargetOp[]): Promise<RecordDiff[]> {
-  const diffs = diffRecords(rows, await readBack(client, rows));
-  const marks = diffStatusOps(diffs);
-  if (marks.length) await client.upsertMany('lex_matter', marks.map((m) => ({ key: m.id, row: { ...m.columns }, recordKey: m.sourceKey })));
-  return diffs;
+/** Rows read back and diffed per chunk, so a verify holds a chunk of rows, not the whole run. */
+const VERIFY_CHUNK = 2000;
+
+/** Reads rows back, diffs them, and marks each matter's `lex_diffstatus`, a chunk at a time. */
+async function verifyRows(client: DataverseClient, rows: Iterable<TargetOp>): Promise<Verified> {
+  const result: Verified = { records: 0, differences: [] };
+  const check = async (chunk: TargetOp[]) => {
+    const diffs = diffRecords(chunk, await readBack(client, chunk));
+    const marks = diffStatusOps(diffs);
+    if (marks.length) await client.upsertMany('lex_matter', marks.map((m) => ({ key: m.id, row: { ...m.columns }, recordKey: m.sourceKey })));
+    const found = verifiedFrom(diffs);
+    result.records += found.records;
+    result.differences.push(...found.differences);
+  };
+  let chunk: TargetOp[] = [];
+  for (const row of rows) {
+    chunk.push(row);
+    if (chunk.length === VERIFY_CHUNK) {
+      await check(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length) await check(chunk);
+  return result;
 }
 
-function reportFor(journal: Journal, diffs: readonly RecordDiff[] | null): RunReport {
+function reportFor(journal: Journal, diffs: Verified | null): RunReport {
   const meta = journal.meta();
   const root = path.dirname(path.dirname(journal.file));
   const rollbackRun = Journal.list(root)
@@ -227,12 +263,12 @@ function reportFor(journal: Journal, diffs: readonly RecordDiff[] | null): RunRe
     accounting: journal.accounting(),
     operations: journal.eachOperation(),
     warnings: journal.warnings(),
-    ...(diffs ? { diffs } : {}),
+    ...(diffs ? { verified: diffs } : {}),
     ...(rollbackRun ? { rollback: { status: rollbackRun.status === 'completed' ? 'rolled back' : 'rollback incomplete', byRunId: rollbackRun.runId } } : {}),
   });
 }
 
-function writeReports(journal: Journal, diffs: readonly RecordDiff[] | null, ops: Iterable<TargetOp> | null, lawFirmId = '', workflows: readonly WorkflowReference[] = []): { reportPath: string; report: RunReport } {
+function writeReports(journal: Journal, diffs: Verified | null, ops: Iterable<TargetOp> | null, lawFirmId = '', workflows: readonly WorkflowReference[] = []): { reportPath: string; report: RunReport } {
   const dir = path.dirname(journal.file);
   const report = reportFor(journal, diffs);
   const written = writeRunReport(dir, report, journal.eachOperation(true));
@@ -272,10 +308,9 @@ function refreshRollbackStatus(dir: string, rollback: RunReport['rollback']): vo
   }
 }
 
-function outcome(journal: Journal, diffs: readonly RecordDiff[] | null, status: RunMeta['status'], report = ''): RunOutcome {
+function outcome(journal: Journal, diffs: Verified | null, status: RunMeta['status'], report = ''): RunOutcome {
   const meta = journal.meta();
-  const summary = diffs ? summariseDiffs(diffs) : null;
-  return { runId: meta.runId, mode: meta.mode, status, counts: countsOf(journal), diffs: summary ? summary.differing + summary.missing : 0, report };
+  return { runId: meta.runId, mode: meta.mode, status, counts: countsOf(journal), diffs: diffs?.differences.length ?? 0, report };
 }
 
 /** `lexbridge approve <runId>`: who approved a sample, and when. */
@@ -298,9 +333,10 @@ export async function verifyRun(cwd: string, runId: string, client: DataverseCli
   try {
     const plan = journal.plan();
     if (!plan) throw new LexError({ code: 'LEX_VERIFY_NO_PLAN', message: `Run ${runId} has no plan in its journal`, fix: 'The run never started loading; run it again.' });
-    const written = new Set(journal.operations().filter((o) => o.status === 'ok').map((o) => `${o.table}:${o.targetId}`));
     // Rows that failed to load are already failed records; verify what the run says it wrote.
-    const rows = plannedRows(plan).filter((o) => written.has(`${o.table}:${o.id}`));
+    const rows = (function* () {
+      for (const row of plannedRows(plan)) if (journal.wroteRow(row.table, row.id)) yield row;
+    })();
     const diffs = await verifyRows(client, rows);
     const report = writeReports(journal, diffs, null);
     return outcome(journal, diffs, journal.meta().status, report.reportPath);
@@ -386,10 +422,10 @@ export async function rollbackRun(options: RollbackOptions): Promise<RunOutcome 
     const leftOver = await readBack(options.client, rollback.deletes);
     const verified = restored.every((d) => d.status === 'match') && leftOver.size === 0;
     const meta = journal.updateMeta({ status: verified && result.failedOps === 0 ? 'completed' : 'failed', completedOn: new Date().toISOString() });
-    const report = writeReports(journal, restored, null);
+    const report = writeReports(journal, verifiedFrom(restored), null);
     await recordRunRow(options.client, meta, await storeRunFiles(options.client, journal, report, options.maxUploadFileSize));
     refreshRollbackStatus(path.join(root, options.runId), { status: meta.status === 'completed' ? 'rolled back' : 'rollback incomplete', byRunId: meta.runId });
-    return { ...outcome(journal, restored, meta.status, report.reportPath), verified };
+    return { ...outcome(journal, verifiedFrom(restored), meta.status, report.reportPath), verified };
   } finally {
     journal.close();
   }

@@ -154,6 +154,24 @@ export function summariseDiffs(diffs: readonly RecordDiff[]): DiffSummary {
   };
 }
 
+/**
+ * A verify's outcome, kept small for a big run: how many records were read back and diffed, and
+ * only the ones that did not match (a matching record needs no more than its count).
+ */
+export interface Verified {
+  records: number;
+  differences: RecordDiff[];
+}
+
+export function verifiedFrom(diffs: readonly RecordDiff[]): Verified {
+  return { records: diffs.length, differences: diffs.filter((d) => d.status !== 'match') };
+}
+
+export function summariseVerified(result: Verified): DiffSummary {
+  const summary = summariseDiffs(result.differences);
+  return { ...summary, records: result.records, matching: result.records - summary.differing - summary.missing };
+}
+
 /** The `lex_diffstatus` choice value for a result (Match / Differs / Error), from the schema. */
 export function diffStatusValue(status: FieldStatus, from: SolutionSchema = defaultSchema): number {
   const choice = from.choices.find((c) => c.name === 'lex_diffstatus');

@@ -3,7 +3,7 @@
  * journal's contents and the verifier's diffs; pure.
  */
 import type { EntityAccounting, OperationRecord, RunMeta } from '../journal/journal';
-import { summariseDiffs, type DiffSummary, type RecordDiff } from '../pipeline/verify';
+import { summariseVerified, type DiffSummary, type RecordDiff, type Verified } from '../pipeline/verify';
 
 export interface ErrorGroup {
   /** The rule that failed: the stable error code. */
@@ -44,7 +44,8 @@ export interface ReportInput {
   /** Every operation, in journal order: read once, as it streams (a big run's are never all in memory). */
   operations: Iterable<OperationRecord>;
   warnings?: readonly { sourceKey: string; code: string; message: string }[];
-  diffs?: readonly RecordDiff[];
+  /** The read-back diff, when the run was verified. */
+  verified?: Verified;
   rollback?: RunReport['rollback'];
   now?: Date;
 }
@@ -79,7 +80,6 @@ export function buildRunReport(input: ReportInput): RunReport {
   const elapsed = throughput.length ? throughput[throughput.length - 1]!.seconds : 0;
   const count = (action: OperationRecord['action']) => okByAction.get(action) ?? 0;
 
-  const diffs = input.diffs ?? [];
   return {
     run: input.meta,
     counts: input.accounting,
@@ -87,8 +87,8 @@ export function buildRunReport(input: ReportInput): RunReport {
     operations: { created: count('created'), updated: count('updated'), linked: count('linked'), state: count('state'), deleted: count('deleted'), failed },
     throughput,
     rowsPerSecond: elapsed > 0 ? Math.round((rows / elapsed) * 10) / 10 : rows,
-    diff: input.diffs ? summariseDiffs(diffs) : null,
-    differences: diffs.filter((d) => d.status !== 'match'),
+    diff: input.verified ? summariseVerified(input.verified) : null,
+    differences: input.verified?.differences ?? [],
     errors: errors.groups(),
     warnings: warnings.groups(),
     rollback: input.rollback ?? { status: 'not rolled back', byRunId: null },
