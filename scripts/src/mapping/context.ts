@@ -5,7 +5,7 @@
  */
 import { primaryTarget, SETUP_KEYS, type CustomFieldEntry, type MappableRecord, type MappingContext } from './engine';
 import type { Profile } from './profile';
-import { rowId, type TargetOp } from './target-op';
+import { formatRowId, rowId, rowIdHash, type TargetOp } from './target-op';
 
 /** A Dynamics user as pre-flight reads it (`systemusers?$select=systemuserid,internalemailaddress,isdisabled`). */
 export interface SystemUser {
@@ -76,11 +76,90 @@ export function resolveUsers(sourceUsers: readonly MappableRecord[], systemUsers
   return result;
 }
 
+export interface PrimaryRow {
+  table: string;
+  id: string;
+  preExisting?: boolean;
+}
+
 export interface BuiltContext {
   context: MappingContext;
   users: UserResolution;
-  /** Source key → primary row, for orphan checks and counts. */
-  targets: Map<string, { table: string; id: string; preExisting?: boolean }>;
+  /**
+   * Source key → primary row, for orphan checks and counts. Built when first read (at a million
+   * records it is a Map of a million objects and id strings; `context.target` answers without it).
+   */
+  targets: Map<string, PrimaryRow>;
+}
+
+/**
+ * Where each record's first row lands, for lookups. It has an entry per extracted record, so it
+ * is kept compact: a slot number per source key, the table as a small number and the id as the
+ * 16 bytes it is made of, turned into text when a lookup asks. A row matched in pre-flight (few)
+ * keeps the id it was given.
+ */
+class PrimaryRows {
+  private readonly slots = new Map<string, number>();
+  private readonly tableNames: string[] = [];
+  private tables = new Uint16Array(1024);
+  private ids = new Uint8Array(1024 * 16);
+  private readonly matched = new Map<string, PrimaryRow>();
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  set(sourceKey: string, table: string, targetKey: string, existingId: string | undefined): void {
+    let slot = this.slots.get(sourceKey);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      if (slot === this.tables.length) this.grow();
+      this.slots.set(sourceKey, slot);
+    }
+    if (existingId) {
+      this.tables[slot] = MATCHED;
+      this.matched.set(sourceKey, { table, id: existingId, preExisting: true });
+      return;
+    }
+    this.matched.delete(sourceKey);
+    let code = this.tableNames.indexOf(table);
+    if (code < 0) code = this.tableNames.push(table) - 1;
+    this.tables[slot] = code;
+    this.ids.set(rowIdHash(targetKey).subarray(0, 16), slot * 16);
+  }
+
+  get(sourceKey: string): PrimaryRow | undefined {
+    const slot = this.slots.get(sourceKey);
+    if (slot === undefined) return undefined;
+    const code = this.tables[slot]!;
+    if (code === MATCHED) return this.matched.get(sourceKey);
+    return { table: this.tableNames[code]!, id: formatRowId(this.ids, slot * 16) };
+  }
+
+  toMap(): Map<string, PrimaryRow> {
+    const map = new Map<string, PrimaryRow>();
+    for (const key of this.slots.keys()) map.set(key, this.get(key)!);
+    return map;
+  }
+
+  private grow(): void {
+    const tables = new Uint16Array(this.tables.length * 2);
+    tables.set(this.tables);
+    this.tables = tables;
+    const ids = new Uint8Array(this.ids.length * 2);
+    ids.set(this.ids);
+    this.ids = ids;
+  }
+}
+
+/** Table code of a row matched in pre-flight (its entry is in `matched`). */
+const MATCHED = 0xffff;
+
+/** What a custom field value record contributes, kept instead of the record until the definitions are in. */
+interface CustomValue {
+  parentRef: unknown;
+  fieldRef: unknown;
+  value: unknown;
 }
 
 /**
@@ -102,11 +181,11 @@ function typesNeedingOtherRecords(profile: Profile): Set<string> {
 
 export function createContext(input: ContextInput): BuiltContext {
   const kept = new Map<string, MappableRecord>();
-  const customValues: MappableRecord[] = [];
+  const customValues: CustomValue[] = [];
   const deferred: MappableRecord[] = [];
   const deferTypes = typesNeedingOtherRecords(input.profile);
   const preExisting = input.preExisting ?? new Map<string, string>();
-  const targets = new Map<string, { table: string; id: string; preExisting?: boolean }>();
+  const targets = new PrimaryRows();
   const customFields = new Map<string, CustomFieldEntry[]>();
   let users: UserResolution = { resolved: new Map(), unmatched: [], disabled: [], byName: [] };
   const context: MappingContext = {
@@ -121,12 +200,11 @@ export function createContext(input: ContextInput): BuiltContext {
   const index = (record: MappableRecord) => {
     const primary = primaryTarget(record, input.profile, context);
     if (!primary) return;
-    const existing = preExisting.get(primary.targetKey);
-    targets.set(record.sourceKey, existing ? { table: primary.table, id: existing, preExisting: true } : { table: primary.table, id: rowId(primary.targetKey) });
+    targets.set(record.sourceKey, primary.table, primary.targetKey, preExisting.get(primary.targetKey));
   };
   for (const record of input.records) {
     if (KEPT_TYPES.has(record.type)) kept.set(record.sourceKey, record);
-    if (record.type === 'custom_field_value') customValues.push(record);
+    if (record.type === 'custom_field_value') customValues.push({ parentRef: record['parentRef'], fieldRef: record['fieldRef'], value: record['value'] });
     if (deferTypes.has(record.type)) deferred.push(record);
     else index(record);
   }
@@ -138,14 +216,21 @@ export function createContext(input: ContextInput): BuiltContext {
   );
   context.fallbackOwnerId = users.fallbackOwnerId;
   for (const v of customValues) {
-    const parent = v['parentRef'];
-    const definition = kept.get(String(v['fieldRef']));
+    const parent = v.parentRef;
+    const definition = kept.get(String(v.fieldRef));
     if (typeof parent !== 'string' || !definition) continue;
     let list = customFields.get(parent);
     if (!list) customFields.set(parent, (list = []));
-    list.push({ name: String(definition['name']), value: v['value'] });
+    list.push({ name: String(definition['name']), value: v.value });
   }
-  return { context, users, targets };
+  let targetMap: Map<string, PrimaryRow> | undefined;
+  return {
+    context,
+    users,
+    get targets() {
+      return (targetMap ??= targets.toMap());
+    },
+  };
 }
 
 /** Rows every run needs once: connection roles for participants, the price list for invoices, the fallback client. */

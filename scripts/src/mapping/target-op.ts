@@ -17,16 +17,26 @@ export const LEXBRIDGE_ROW_NAMESPACE = '6f1c1c9e-7a0b-5d3e-9b1e-4c2f6a8d0e11';
  * checks it against uuid's v5).
  */
 export function rowId(targetKey: string): string {
-  const hash = sha1(uuidName(targetKey));
+  return formatRowId(rowIdHash(targetKey));
+}
+
+/** The SHA-1 a row id is made of (its first 16 bytes), for indexes that keep ids as bytes. */
+export function rowIdHash(targetKey: string): Uint8Array {
+  return sha1(uuidName(targetKey));
+}
+
+/** The row id (UUID v5 text) of a hash from `rowIdHash`, whose 16 bytes start at `offset`. */
+export function formatRowId(hash: Uint8Array, offset = 0): string {
   let at = 0;
   for (let i = 0; i < 16; i++) {
     if (at === 8 || at === 13 || at === 18 || at === 23) at++; // the dashes, set once below
-    const byte = i === 6 ? (hash[6]! & 0x0f) | 0x50 : i === 8 ? (hash[8]! & 0x3f) | 0x80 : hash[i]!;
+    const b = hash[offset + i]!;
+    const byte = i === 6 ? (b & 0x0f) | 0x50 : i === 8 ? (b & 0x3f) | 0x80 : b;
     UUID_CHARS[at++] = HEX_DIGITS[byte >> 4]!;
     UUID_CHARS[at++] = HEX_DIGITS[byte & 0x0f]!;
   }
   // One flat string: joining 20 hex pairs with `+` leaves a rope of cons cells (≈490 bytes per id
-  // instead of ≈66), and every op and the context's index keep their ids.
+  // instead of ≈66), and every op keeps its id.
   return String.fromCharCode(...UUID_CHARS);
 }
 
