@@ -3,6 +3,7 @@
  * into staging → map with the confirmed default profile. Bench scenarios share it, so every
  * figure is measured on the same kind of data (every record type, in the generator's own mix).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +23,7 @@ export const RECORDS_PER_MATTER = 32;
 export interface PreparedFirm {
   dir: string;
   profile: Profile;
+  /** Its ops map staging afresh on each pass (as in a run), so staging stays open until `dispose`. */
   firm: MappedFirm;
   /** Source records in staging. */
   records: number;
@@ -38,12 +40,20 @@ export function benchProfile(): Profile {
   return confirmProfile({ ...draft, owners: { ...draft.owners, fallbackOwnerEmail: admin } }, admin, new Date('2024-06-01T00:00:00Z'));
 }
 
-/** A firm of about `records` source records (matters = records ÷ RECORDS_PER_MATTER), 2 % dirt. */
-export async function prepareFirm(records: number, seed = 1): Promise<PreparedFirm> {
+/**
+ * A firm of about `records` source records (matters = records ÷ RECORDS_PER_MATTER), 2 % dirt.
+ * `generateApart`: generate in a child process, so the generator (the test rig) does not count
+ * towards this process's peak memory.
+ */
+export async function prepareFirm(records: number, seed = 1, options: { generateApart?: boolean } = {}): Promise<PreparedFirm> {
   const dir = mkdtempSync(path.join(tmpdir(), 'lex-bench-'));
   const matters = Math.max(1, Math.round(records / RECORDS_PER_MATTER));
   let t = now();
-  await generate({ source: 'clio-csv', matters, seed, dirtRate: 0.02, out: path.join(dir, 'export') });
+  const out = path.join(dir, 'export');
+  if (options.generateApart) {
+    const cli = path.resolve(__dirname, '../../../../bin/lexbridge.js');
+    execFileSync(process.execPath, [cli, 'generate', '--source', 'clio-csv', '--matters', String(matters), '--seed', String(seed), '--dirt-rate', '0.02', '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  } else await generate({ source: 'clio-csv', matters, seed, dirtRate: 0.02, out });
   const generateMs = now() - t;
   t = now();
   await runExtract({ source: 'clio-csv', from: path.join(dir, 'export'), out: path.join(dir, 'staging') });
@@ -53,8 +63,11 @@ export async function prepareFirm(records: number, seed = 1): Promise<PreparedFi
   const staging = StagingStore.open(path.join(dir, 'staging'));
   const systemUsers = DEFAULT_USERS.map((u) => ({ systemuserid: u.systemuserid, internalemailaddress: u.internalemailaddress, isdisabled: u.isdisabled }));
   const firm = mapFirm({ profile, records: () => staging.records() as unknown as Iterable<MappableRecord>, systemUsers });
-  staging.close();
   const mapMs = now() - t;
   const total = Object.values(firm.extracted).reduce((n, c) => n + c, 0);
-  return { dir, profile, firm, records: total, ms: { generate: generateMs, extract: extractMs, map: mapMs }, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  const dispose = () => {
+    staging.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { dir, profile, firm, records: total, ms: { generate: generateMs, extract: extractMs, map: mapMs }, dispose };
 }

@@ -1,8 +1,11 @@
 /**
  * One size of the scale scenario, in its own process so its peak RSS is its own: generate a
- * Clio CSV firm, extract it into staging, map it, plan it and load it into a file-backed sandbox
- * with service protection off. Prints one JSON line: stage times and the process's peak RSS
- * (VmHWM from /proc/self/status, which the kernel keeps; sampling could miss the peak).
+ * Clio CSV firm (in a child process: the generator is the rig, not Lexbridge), extract it into
+ * staging, map it, plan it and load it into a file-backed sandbox with service protection off —
+ * the way a run does: the map's accounting pass, then the ops mapped again as they stream into
+ * the plan file beside the journal (`buildStoredPlan`), then the loader reading each step from it.
+ * Prints one JSON line: stage times and the process's peak RSS (VmHWM from /proc/self/status,
+ * which the kernel keeps; sampling could miss the peak).
  *
  *   npx tsx scripts/bench/scenarios/support/scale-child.ts <records>
  */
@@ -12,7 +15,7 @@ import { createHttpClient } from '../../../src/dataverse/http';
 import { staticTokenSource } from '../../../src/dataverse/http/auth';
 import { Journal, newRunId, runsRoot } from '../../../src/journal/journal';
 import { executePlan } from '../../../src/pipeline/load';
-import { buildPlan } from '../../../src/pipeline/plan';
+import { buildStoredPlan } from '../../../src/pipeline/plan-store';
 import { startSandbox } from '../../../src/sandbox/server';
 import { prepareFirm } from './firm';
 
@@ -25,15 +28,11 @@ function peakRssMb(): number {
 const stagePeaks: Record<string, number> = {};
 
 async function main(records: number): Promise<void> {
-  const prepared = await prepareFirm(records);
+  const prepared = await prepareFirm(records, 1, { generateApart: true });
   stagePeaks['extract+map'] = peakRssMb();
   const sandbox = await startSandbox({ port: 0, limits: false, dataFile: path.join(prepared.dir, 'sandbox.db') });
   const client = createHttpClient({ url: sandbox.apiUrl, auth: staticTokenSource('bench'), bulkSize: 1000 });
   try {
-    let t = performance.now();
-    const plan = buildPlan(prepared.firm.ops, { batchSize: 1000 });
-    const planMs = performance.now() - t;
-    stagePeaks['plan'] = peakRssMb();
     const journal = Journal.create(runsRoot(prepared.dir), {
       runId: newRunId('full'),
       mode: 'full',
@@ -45,12 +44,16 @@ async function main(records: number): Promise<void> {
       watermark: null,
       parentRunId: null,
     });
+    let t = performance.now();
+    const plan = buildStoredPlan(prepared.firm.ops, path.dirname(journal.file), { batchSize: 1000 });
+    const planMs = performance.now() - t;
+    stagePeaks['plan'] = peakRssMb();
     t = performance.now();
     const loaded = await executePlan(plan, { client, journal });
     const loadMs = performance.now() - t;
     journal.close();
     stagePeaks['load'] = peakRssMb();
-    const rows = plan.steps.reduce((n, s) => n + s.ops.length, 0);
+    const rows = plan.steps.reduce((n, s) => n + s.size, 0);
     console.log(JSON.stringify({ records: prepared.records, rows, failedRows: loaded.failedOps, ms: { ...prepared.ms, plan: planMs, load: loadMs }, peakRssMb: peakRssMb(), peakRssMbAfter: stagePeaks }));
   } finally {
     await client.close();
