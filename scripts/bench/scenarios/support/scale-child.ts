@@ -9,6 +9,7 @@
  *
  *   npx tsx scripts/bench/scenarios/support/scale-child.ts <records>
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHttpClient } from '../../../src/dataverse/http';
@@ -16,12 +17,29 @@ import { staticTokenSource } from '../../../src/dataverse/http/auth';
 import { Journal, newRunId, runsRoot } from '../../../src/journal/journal';
 import { executePlan } from '../../../src/pipeline/load';
 import { buildStoredPlan } from '../../../src/pipeline/plan-store';
-import { startSandbox } from '../../../src/sandbox/server';
 import { prepareFirm } from './firm';
 
-function peakRssMb(): number {
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+function peakRssMb(pid: number | 'self' = 'self'): number {
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return hwm ? Number(hwm) / 1024 : process.memoryUsage().rss / 2 ** 20;
+}
+
+/**
+ * The sandbox in its own process, as Dataverse is a service elsewhere: its memory is not
+ * Lexbridge's (it is reported apart). Resolves once it says where it listens.
+ */
+function startSandboxProcess(dataFile: string): Promise<{ apiUrl: string; process: ChildProcess }> {
+  const cli = path.resolve(__dirname, '../../../../bin/lexbridge.js');
+  const child = spawn(process.execPath, [cli, 'sandbox', '--port', '0', '--limits', 'off', '--data', dataFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+\S*)/.exec(out)?.[1];
+      if (url) resolve({ apiUrl: url, process: child });
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox exited (${code}) before listening: ${out}`)));
+  });
 }
 
 /** Peak so far (VmHWM), in MB: read after each stage, it says which stage raised the peak. */
@@ -30,7 +48,7 @@ const stagePeaks: Record<string, number> = {};
 async function main(records: number): Promise<void> {
   const prepared = await prepareFirm(records, 1, { generateApart: true });
   stagePeaks['extract+map'] = peakRssMb();
-  const sandbox = await startSandbox({ port: 0, limits: false, dataFile: path.join(prepared.dir, 'sandbox.db') });
+  const sandbox = await startSandboxProcess(path.join(prepared.dir, 'sandbox.db'));
   const client = createHttpClient({ url: sandbox.apiUrl, auth: staticTokenSource('bench'), bulkSize: 1000 });
   try {
     const journal = Journal.create(runsRoot(prepared.dir), {
@@ -54,10 +72,11 @@ async function main(records: number): Promise<void> {
     journal.close();
     stagePeaks['load'] = peakRssMb();
     const rows = plan.steps.reduce((n, s) => n + s.size, 0);
-    console.log(JSON.stringify({ records: prepared.records, rows, failedRows: loaded.failedOps, ms: { ...prepared.ms, plan: planMs, load: loadMs }, peakRssMb: peakRssMb(), peakRssMbAfter: stagePeaks }));
+    const sandboxPeakRssMb = peakRssMb(sandbox.process.pid!);
+    console.log(JSON.stringify({ records: prepared.records, rows, failedRows: loaded.failedOps, ms: { ...prepared.ms, plan: planMs, load: loadMs }, peakRssMb: peakRssMb(), peakRssMbAfter: stagePeaks, sandboxPeakRssMb }));
   } finally {
     await client.close();
-    await sandbox.close();
+    sandbox.process.kill();
     prepared.dispose();
   }
 }
