@@ -11,8 +11,14 @@ export function sha256Hex(text: string): string {
   return bytesToHex(sha256(utf8ToBytes(text)));
 }
 
-/** SHA-256 over text fed in parts (a plan too large to hold as one string), as lowercase hex. */
-export function sha256Hasher(): { update(text: string): void; hex(): string } {
+/** A digest fed in parts (a plan too large to hold as one string), read as lowercase hex. */
+export interface Hasher {
+  update(text: string): void;
+  hex(): string;
+}
+
+/** SHA-256 over text fed in parts, as lowercase hex. */
+export function sha256Hasher(): Hasher {
   const hash = sha256.create();
   return {
     update: (text) => void hash.update(utf8ToBytes(text)),
