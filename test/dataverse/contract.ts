@@ -102,6 +102,24 @@ export function dataverseClientContract(harness: ContractHarness): void {
       expect(await client.retrieve('opportunity', opportunity.key, { select: ['name'] })).toMatchObject({ name: 'Contract opportunity' });
     });
 
+    it('queryMany answers several queries in one $batch request, every page of each, in order', async () => {
+      const items = [50, 51, 52].map((n) => matter(n));
+      await client.upsertMany('lex_matter', items);
+      const seen = session.requests().length;
+      const ids = (keys: string[]) => `Microsoft.Dynamics.CRM.In(PropertyName='lex_matterid',PropertyValues=[${keys.map((k) => `"${k}"`).join(',')}])`;
+      const [two, none, one] = await client.queryMany([
+        { table: 'lex_matter', options: { select: ['lex_name'], filter: ids([items[0]!.key, items[1]!.key]), pageSize: 1 } },
+        { table: 'opportunity', options: { select: ['name'], filter: `name eq 'no such opportunity'` } },
+        { table: 'lex_matter', options: { select: ['lex_name'], filter: ids([items[2]!.key]) } },
+      ]);
+      expect(two!.map((r) => r.lex_name).sort()).toEqual(['Matter 50', 'Matter 51']);
+      expect(none).toEqual([]);
+      expect(one!.map((r) => r.lex_name)).toEqual(['Matter 52']);
+      // One $batch, then the second page of the first query (a page holds one row) on its own.
+      const sent = session.requests().slice(seen).map((r) => `${r.method} ${r.path.replace(/^.*\/api\/data\/v9\.2\//, '').split('?')[0]}`);
+      expect(sent).toEqual(['POST $batch', 'GET lex_matters']);
+    });
+
     // Key values with / < > * % & : \ ? + cannot address a row in a URL (Learn, "Work with alternate keys"), so no colon here.
     it('addresses a row by its alternate key', async () => {
       await client.upsert('lex_matter', { lex_sourcekey: "contract-matter-o'brien" }, { lex_name: "O'Brien" });

@@ -4,7 +4,7 @@
  * returned as `_x_value` without annotations (as the HTTP client asks for them), the `In()`
  * existence query, and switchable faults. The sandbox-backed integration test is the real check.
  */
-import type { ActionCall, DataverseClient, QueryOptions, RetrieveOptions, Row, RowKey, RowResult, UpsertItem } from '../../scripts/src/dataverse/client';
+import type { ActionCall, DataverseClient, QueryOptions, QueryRequest, RetrieveOptions, Row, RowKey, RowResult, UpsertItem } from '../../scripts/src/dataverse/client';
 import { DataverseError } from '../../scripts/src/dataverse/errors';
 import { navigationProperty, schema, tableByLogicalName } from '../../solution/src/schema';
 import type { TableDef } from '../../solution/src/schema';
@@ -85,6 +85,19 @@ export class MemoryClient implements DataverseClient {
     const wanted = match ? new Set(match[1]!.split(',').map((s) => s.replace(/"/g, ''))) : undefined;
     const rows = [...this.store(table)].filter(([id]) => !wanted || wanted.has(id));
     yield rows.map(([id, stored]) => this.toEntity(def, id, stored, options.select));
+  }
+
+  /** Queries answered in one call, as one $batch would be. */
+  batchedQueries = 0;
+  async queryMany(requests: readonly QueryRequest[]): Promise<Row[][]> {
+    this.batchedQueries++;
+    const results: Row[][] = [];
+    for (const { table, options } of requests) {
+      const rows: Row[] = [];
+      for await (const page of this.query(table, options)) rows.push(...page);
+      results.push(rows);
+    }
+    return results;
   }
 
   private write(table: string, id: string, body: Row): void {

@@ -33,6 +33,12 @@ export interface QueryOptions extends RetrieveOptions {
   pageSize?: number;
 }
 
+/** One query of `queryMany`. */
+export interface QueryRequest {
+  table: string;
+  options?: QueryOptions;
+}
+
 export interface WriteOptions {
   /** `If-Match`: `*` (update only, never create) or an ETag (optimistic concurrency). */
   ifMatch?: string;
@@ -100,6 +106,12 @@ export interface DataverseClient {
   retrieve(table: string, key: RowKey, options?: RetrieveOptions): Promise<Row | undefined>;
   /** Pages of rows, following `@odata.nextLink`. */
   query(table: string, options?: QueryOptions): AsyncIterable<Row[]>;
+  /**
+   * Several queries in one `$batch` request (GET parts, split at 1000), each answered with all
+   * its rows (further pages followed one by one): one request instead of one per query, for the
+   * loader's existence reads. One result per query, in order; a failed query throws.
+   */
+  queryMany(requests: readonly QueryRequest[]): Promise<Row[][]>;
   /** Creates a row and returns its id. */
   create(table: string, row: Row, options?: WriteOptions): Promise<string>;
   /** Updates an existing row (`If-Match: *` unless an ETag is given); never creates. */

@@ -16,6 +16,7 @@ import {
   type EntityDefinition,
   type ExecuteOptions,
   type QueryOptions,
+  type QueryRequest,
   type RetrieveOptions,
   type Row,
   type RowKey,
@@ -117,9 +118,14 @@ export class WebApiClient implements DataverseClient {
     return this.getJson<Row>(rowPath(table, key) + queryString(options));
   }
 
-  async *query(table: string, options: QueryOptions = {}): AsyncIterable<Row[]> {
+  query(table: string, options: QueryOptions = {}): AsyncIterable<Row[]> {
+    return this.pagesFrom(tableDef(table).entitySetName + queryString(options), options);
+  }
+
+  /** Pages from `path` on, following `@odata.nextLink`. */
+  private async *pagesFrom(first: string | undefined, options: QueryOptions): AsyncIterable<Row[]> {
     const headers: Record<string, string> = options.pageSize ? { Prefer: `odata.maxpagesize=${options.pageSize}` } : {};
-    let path: string | undefined = tableDef(table).entitySetName + queryString(options);
+    let path = first;
     while (path) {
       const response = await this.request({ method: 'GET', path, headers });
       this.check(response, `GET ${path}`);
@@ -127,6 +133,29 @@ export class WebApiClient implements DataverseClient {
       yield page.value;
       path = page['@odata.nextLink'];
     }
+  }
+
+  async queryMany(requests: readonly QueryRequest[]): Promise<Row[][]> {
+    const send = async (part: readonly QueryRequest[]): Promise<Row[][]> => {
+      const paths = part.map(({ table, options = {} }) => tableDef(table).entitySetName + queryString(options));
+      const batchParts = part.map(({ options = {} }, i): BatchPart => ({ method: 'GET', path: paths[i]!, ...(options.pageSize ? { headers: { Prefer: `odata.maxpagesize=${options.pageSize}` } } : {}) }));
+      // Reads change nothing, so a dropped connection may be retried.
+      const outcome = await this.postBatch(batchParts, false, true);
+      if ('error' in outcome) throw outcome.error;
+      return Promise.all(
+        part.map(async ({ options = {} }, i) => {
+          const response = outcome.parts[i];
+          if (!response) throw new DataverseError({ status: 500, message: 'the $batch response has no part for this query', request: `GET ${paths[i]}`, transient: false });
+          this.check(response, `GET ${paths[i]}`);
+          const page = JSON.parse(response.body) as { value: Row[]; '@odata.nextLink'?: string };
+          const rows = [...page.value];
+          for await (const more of this.pagesFrom(page['@odata.nextLink'], options)) rows.push(...more);
+          return rows;
+        }),
+      );
+    };
+    if (requests.length === 0) return [];
+    return (await Promise.all(chunk(requests, MAX_BATCH_REQUESTS).map(send))).flat();
   }
 
   async create(table: string, row: Row, options: WriteOptions = {}): Promise<string> {

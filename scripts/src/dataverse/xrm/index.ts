@@ -7,7 +7,7 @@
  * user's session authenticates. Both roads share the Web API core with the HTTP adapter.
  * `Xrm.WebApi` and `fetch` are passed in; the adapter never reaches for globals.
  */
-import { describeKey, formatKey, tableDef, type DataverseClient, type QueryOptions, type RetrieveOptions, type Row, type RowKey, type UpsertItem, type WriteOp, type WriteOptions, type BatchOptions, type ExecuteOptions, type ActionCall } from '../client';
+import { describeKey, formatKey, tableDef, type DataverseClient, type QueryOptions, type QueryRequest, type RetrieveOptions, type Row, type RowKey, type UpsertItem, type WriteOp, type WriteOptions, type BatchOptions, type ExecuteOptions, type ActionCall } from '../client';
 import { AdaptiveConcurrency } from '../concurrency';
 import { DataverseError } from '../errors';
 import { defaultRetryPolicy, retryDelay, type RetryPolicy } from '../retry';
@@ -109,6 +109,11 @@ export class XrmDataverseClient implements DataverseClient {
       // Microsoft Learn: pass the query part of nextLink back as the options.
       query = page.nextLink ? page.nextLink.slice(page.nextLink.indexOf('?')) : undefined;
     }
+  }
+
+  /** Xrm.WebApi has no $batch: the same-origin Web API road takes it. */
+  queryMany(requests: readonly QueryRequest[]) {
+    return this.webApiClient.queryMany(requests);
   }
 
   async create(table: string, row: Row, options: WriteOptions = {}): Promise<string> {
