@@ -1,6 +1,7 @@
 /**
- * The loader fills the service's request slots when a group is too small to: a one-step group
- * splits its upsert into up to `requestSlots` requests of at least 50 rows, each row once.
+ * The loader fills the service's request slots when a group is too small to: a group with fewer
+ * steps than `requestSlots` spreads each step's upsert over its share of the free slots (in
+ * proportion to its rows), in requests of near-equal size and at least 25 rows, each row once.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,9 +33,15 @@ describe('executePlan request slots', () => {
     return { sizes, loaded };
   }
 
-  it('splits a lone step into up to 4 requests of at least 50 rows', async () => {
+  it('splits a lone step into up to 4 requests of near-equal size, at least 25 rows each', async () => {
     expect(await upsertSizes(200, { batchSize: 250 })).toEqual({ sizes: [50, 50, 50, 50], loaded: 200 });
-    expect(await upsertSizes(120, { batchSize: 250 })).toEqual({ sizes: [50, 50, 20], loaded: 120 });
+    expect(await upsertSizes(120, { batchSize: 250 })).toEqual({ sizes: [30, 30, 30, 30], loaded: 120 });
+    expect(await upsertSizes(60, { batchSize: 250 })).toEqual({ sizes: [30, 30], loaded: 60 });
+  });
+
+  it('gives each step of a small group its share of the slots, by rows', async () => {
+    // 250 + 65 rows on 4 slots: 3 requests for the first step, 1 for the second.
+    expect((await upsertSizes(315, { batchSize: 250 })).sizes.sort((a, b) => b - a)).toEqual([84, 84, 82, 65]);
   });
 
   it('does not split when the group already fills the slots, or with one slot', async () => {

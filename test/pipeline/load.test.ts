@@ -47,11 +47,13 @@ describe('executePlan', () => {
     };
     const first = await load();
     expect(first.every((o) => o.status === 'ok')).toBe(true);
-    expect(client.messages).toEqual([
+    // Opportunities and cases close side by side (state groups of different tables overlap): any order.
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    expect([...client.messages].sort(byName)).toEqual([
       { name: 'WinOpportunity', body: { OpportunityClose: { subject: 'Closed by Lexbridge migration', 'opportunityid@odata.bind': `/opportunities(${won.id})` }, Status: 3 } },
       { name: 'LoseOpportunity', body: { OpportunityClose: { subject: 'Closed by Lexbridge migration', 'opportunityid@odata.bind': `/opportunities(${lost.id})` }, Status: 4 } },
       { name: 'CloseIncident', body: { IncidentResolution: { subject: 'Closed by Lexbridge migration', 'incidentid@odata.bind': `/incidents(${resolved.id})` }, Status: 5 } },
-    ]);
+    ].sort(byName));
 
     // A second run (the full run after its sample, or `npm start` again): Dataverse refuses to
     // close a closed row, so nothing is sent and the state still counts as done.
@@ -163,18 +165,25 @@ describe('executePlan', () => {
     expect(j.operations().filter((o) => o.action === 'created')).toHaveLength(6);
   });
 
-  it('stops cleanly at a checkpoint when aborted', async () => {
+  it('stops cleanly at a checkpoint when aborted: steps in flight finish, no new one starts, the next start resumes', async () => {
     const controller = new AbortController();
     const j = journal();
-    const result = await executePlan(buildPlan(smallFirm(), { batchSize: 1 }), {
-      client: new MemoryClient(),
+    const plan = buildPlan(smallFirm(), { batchSize: 1 });
+    const client = new MemoryClient();
+    const result = await executePlan(plan, {
+      client,
       journal: j,
       signal: controller.signal,
       onProgress: (p) => {
         if (p.stepsDone === 2) controller.abort();
       },
     });
-    expect(result).toMatchObject({ status: 'stopped', stepsRun: 2 });
-    expect(j.doneSteps()).toEqual(new Set([0, 1]));
+    // Steps of a dependent table may already be in flight beside the first ones: they finish too.
+    expect(result.status).toBe('stopped');
+    expect(result.stepsRun).toBeGreaterThanOrEqual(2);
+    expect(result.stepsRun).toBeLessThan(plan.steps.length);
+    expect(j.doneSteps().size).toBe(result.stepsRun);
+    const resumed = await executePlan(plan, { client, journal: j });
+    expect(resumed).toEqual({ status: 'completed', stepsRun: plan.steps.length - result.stepsRun, stepsSkipped: result.stepsRun, failedOps: 0 });
   });
 });
