@@ -45,8 +45,17 @@ describe('executePlan', () => {
       await executePlan(buildPlan([won, lost, resolved]), { client, journal: j });
       return j.operations().filter((o) => o.action === 'state');
     };
+    // Reads of current states (the id, statecode and statuscode only), by table.
+    const stateReads: string[] = [];
+    const query = client.query.bind(client);
+    client.query = (table, options) => {
+      if (options?.select?.length === 3 && options.select.includes('statecode')) stateReads.push(table);
+      return query(table, options);
+    };
     const first = await load();
     expect(first.every((o) => o.status === 'ok')).toBe(true);
+    // Rows this run created are open: nothing to read before closing them.
+    expect(stateReads).toEqual([]);
     // Opportunities and cases close side by side (state groups of different tables overlap): any order.
     const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
     expect([...client.messages].sort(byName)).toEqual([
@@ -61,6 +70,7 @@ describe('executePlan', () => {
     const second = await load();
     expect(second.map((o) => o.status)).toEqual(['ok', 'ok', 'ok']);
     expect(client.messages).toEqual([]);
+    expect(stateReads.sort()).toEqual(['incident', 'opportunity']);
 
     // Someone closed one the other way in Dynamics: it is reopened, then closed as the source says.
     client.row('opportunity', won.id)!.values = { ...client.row('opportunity', won.id)!.values, statecode: 2, statuscode: 5 };

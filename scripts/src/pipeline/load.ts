@@ -245,6 +245,11 @@ interface StepContext {
   client: DataverseClient;
   from: SolutionSchema;
   meter: RequestMeter;
+  /**
+   * Rows of tables closed by a message (opportunity, incident) that this call's write steps
+   * created: they are open, so their state step need not read them (unless it runs again).
+   */
+  createdOpen: Map<string, Set<string>>;
   gates: RowGates;
 }
 
@@ -273,7 +278,7 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
   let failedOps = 0;
   const parallel = options.parallelSteps ?? 8;
   const slots = options.requestSlots ?? 4;
-  const context: StepContext = { client, from, meter: new RequestMeter(slots), gates: new RowGates() };
+  const context: StepContext = { client, from, meter: new RequestMeter(slots), gates: new RowGates(), createdOpen: new Map() };
   // A plan kept on disk reads a step's ops each time they are asked for: each step's are read
   // once (when it starts, or when its existence is read ahead) and kept until it is done.
   const opsRead = new Map<number, readonly TargetOp[]>();
@@ -293,7 +298,7 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
     const gates = step.phase === 'write' ? context.gates.open(step.table, ops) : [];
     let completed = false;
     try {
-      const results = await runStepWithRetry(step, options.stepAttempts ?? 3, () => runStep(step, context, group));
+      const results = await runStepWithRetry(step, options.stepAttempts ?? 3, (attempt) => runStep(step, context, group, attempt));
       journal.completeStep(step.index, results);
       completed = true;
       failedOps += results.filter((r) => r.status === 'failed').length;
@@ -474,17 +479,17 @@ function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Pr
   return { admitted, finished };
 }
 
-async function runStepWithRetry(step: PlanStep, attempts: number, run: () => Promise<StepResult[]>): Promise<StepResult[]> {
+async function runStepWithRetry(step: PlanStep, attempts: number, run: (attempt: number) => Promise<StepResult[]>): Promise<StepResult[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await run();
+      return await run(attempt);
     } catch (error) {
       if (!isTransient(error) || attempt >= attempts) throw error;
     }
   }
 }
 
-async function runStep(step: PlanStep, context: StepContext, group: GroupReads): Promise<StepResult[]> {
+async function runStep(step: PlanStep, context: StepContext, group: GroupReads, attempt: number): Promise<StepResult[]> {
   const table = tableOf(step.table, context.from);
   const spread = group.shape.spread.get(step.index) ?? 1;
   const { priority } = group;
@@ -492,12 +497,18 @@ async function runStep(step: PlanStep, context: StepContext, group: GroupReads):
     switch (step.phase) {
       case 'write': {
         const existed = await group.of(step);
-        return await upsertStep(step, context, (op) => upsertBody(op, { isNew: !existed.get(op.id), schema: context.from }), (op) => (existed.get(op.id) ? 'updated' : 'created'), spread, priority);
+        const results = await upsertStep(step, context, (op) => upsertBody(op, { isNew: !existed.get(op.id), schema: context.from }), (op) => (existed.get(op.id) ? 'updated' : 'created'), spread, priority);
+        if (table.statesNeedingMessage) {
+          let created = context.createdOpen.get(step.table);
+          if (!created) context.createdOpen.set(step.table, (created = new Set()));
+          results.forEach((r, i) => r.status === 'ok' && r.action === 'created' && created.add(step.ops[i]!.id.toLowerCase()));
+        }
+        return results;
       }
       case 'link':
         return await upsertStep(step, context, (op) => upsertBody(op, { isNew: false, schema: context.from }), () => 'linked', spread, priority);
       case 'state':
-        return await stateStep(step, table, context, spread, priority, group.takeStates(step));
+        return await stateStep(step, table, context, spread, priority, attempt === 1 ? group.takeStates(step) : undefined, attempt === 1);
       case 'delete':
         return await deleteStep(step, context, priority);
     }
@@ -623,10 +634,11 @@ class GroupReads {
    * their table is written, while other tables still load). Taken once: a retried step reads again.
    */
   readStatesAhead(steps: readonly PlanStep[]): Promise<void> {
-    const { client, from, meter } = this.reads.context;
+    const { client, from, meter, createdOpen } = this.reads.context;
     for (const step of steps) {
       const table = tableOf(step.table, from);
-      const byMessage = this.reads.opsOf(step).filter((op) => table.statesNeedingMessage?.[op.state!.statecode]);
+      const created = createdOpen.get(step.table);
+      const byMessage = this.reads.opsOf(step).filter((op) => table.statesNeedingMessage?.[op.state!.statecode] && !created?.has(op.id.toLowerCase()));
       if (!byMessage.length) continue;
       const read = meter.send(this.priority, () => currentStates(step.table, table, byMessage, client));
       read.catch(() => this.states.delete(step.index));
@@ -744,7 +756,7 @@ function toRecord(op: TargetOp, action: OperationAction, result: RowResult | und
  * Non-default states: a plain update of statecode/statuscode, except where the platform needs
  * a message (opportunity Won/Lost, incident Resolved).
  */
-async function stateStep(step: PlanStep, table: TableDef, context: StepContext, spread: number, priority: number, readAhead: Promise<CurrentStates> | undefined): Promise<StepResult[]> {
+async function stateStep(step: PlanStep, table: TableDef, context: StepContext, spread: number, priority: number, readAhead: Promise<CurrentStates> | undefined, firstAttempt: boolean): Promise<StepResult[]> {
   const { client, meter } = context;
   const plain = step.ops.filter((op) => !table.statesNeedingMessage?.[op.state!.statecode]);
   const byMessage = step.ops.filter((op) => table.statesNeedingMessage?.[op.state!.statecode]);
@@ -753,16 +765,19 @@ async function stateStep(step: PlanStep, table: TableDef, context: StepContext, 
     const answers = await meter.send(priority, () => client.upsertMany(step.table, part.map((op) => ({ key: op.id, row: { statecode: op.state!.statecode, statuscode: op.state!.statuscode }, recordKey: op.sourceKey }))));
     part.forEach((op, i) => results.set(op, toRecord(op, 'state', answers[i])));
   });
-  await Promise.all([...updates, byMessage.length ? closeRows(step.table, table, byMessage, results, context, spread, priority, readAhead) : undefined]);
+  await Promise.all([...updates, byMessage.length ? closeRows(step.table, table, byMessage, results, context, spread, priority, readAhead, firstAttempt) : undefined]);
   return step.ops.map((op) => results.get(op)!);
 }
 
 /** Rows whose state needs a message: each closed (after a reopen where needed), its result into `results`. */
-async function closeRows(tableName: string, table: TableDef, byMessage: readonly TargetOp[], results: Map<TargetOp, StepResult>, context: StepContext, spread: number, priority: number, readAhead: Promise<CurrentStates> | undefined): Promise<void> {
+async function closeRows(tableName: string, table: TableDef, byMessage: readonly TargetOp[], results: Map<TargetOp, StepResult>, context: StepContext, spread: number, priority: number, readAhead: Promise<CurrentStates> | undefined, firstAttempt: boolean): Promise<void> {
   const { client, meter, from } = context;
   // Dataverse closes only open rows, so a row a sample or an interrupted run already closed is
-  // left as it is: reaching its target state is what this step is for.
-  const current = (await readAhead?.catch(() => undefined)) ?? (await meter.send(priority, () => currentStates(tableName, table, byMessage, client)));
+  // left as it is: reaching its target state is what this step is for. Rows this call created
+  // are open (unless this step ran before): only the others are read.
+  const created = firstAttempt ? context.createdOpen.get(tableName) : undefined;
+  const toRead = created ? byMessage.filter((op) => !created.has(op.id.toLowerCase())) : byMessage;
+  const current = toRead.length ? ((await readAhead?.catch(() => undefined)) ?? (await meter.send(priority, () => currentStates(tableName, table, toRead, client)))) : new Map() as CurrentStates;
   const pending = byMessage.filter((op) => {
     const now = current.get(op.id.toLowerCase());
     const done = now?.statecode === op.state!.statecode && now?.statuscode === op.state!.statuscode;
