@@ -11,7 +11,9 @@ import type { Profile } from '../../scripts/src/mapping/profile';
 import { userEmail, type CurrentUser, type LexData, type Row } from '../shared/data';
 import type { Label } from '../shared/labels';
 import { loadConfirmedProfile } from '../shared/profiles';
-import { buildRecordDiff, type DiffRowStatus } from '../shared/record-diff';
+import type { ReferencedRows } from '../shared/lookup-diff';
+import { buildRecordDiff, lookupReads, type DiffRowStatus } from '../shared/record-diff';
+import { readReferencedRows } from '../shared/referenced-rows';
 import { errorText, Loading, NoticeBar, type Notice } from '../shared/ui';
 
 export interface RecordDiffProps {
@@ -41,12 +43,14 @@ const STATUS_APPEARANCE: Record<DiffRowStatus, { color: 'success' | 'danger' | '
   differs: { color: 'danger', key: 'Status_Differs' },
   notInSource: { color: 'informative', key: 'Status_NotInSource' },
   sourceOnly: { color: 'subtle', key: 'Status_SourceOnly' },
+  unchecked: { color: 'informative', key: 'Status_Unchecked' },
 };
 
 export function RecordDiff({ table, recordId, snapshot, data, user, label, onReviewed }: RecordDiffProps) {
   const styles = useStyles();
   const [row, setRow] = React.useState<Row>();
   const [profile, setProfile] = React.useState<Profile>();
+  const [referenced, setReferenced] = React.useState<ReferencedRows>();
   const [onlyDifferences, setOnlyDifferences] = React.useState(false);
   const [note, setNote] = React.useState('');
   const [busy, setBusy] = React.useState(false);
@@ -57,17 +61,19 @@ export function RecordDiff({ table, recordId, snapshot, data, user, label, onRev
     (async () => {
       const loaded = await data.retrieve(table, recordId);
       const confirmed = await loadConfirmedProfile(data, loaded['lex_sourcesystem']);
+      const rows = await readReferencedRows(data, lookupReads(table, snapshot, loaded, confirmed));
       if (!live) return;
       setRow(loaded);
       setProfile(confirmed);
+      setReferenced(rows);
       if (!confirmed) setNotice({ intent: 'warning', text: label('NoProfile') });
     })().catch((error: unknown) => live && setNotice({ intent: 'error', title: label('LoadFailed'), text: errorText(error) }));
     return () => {
       live = false;
     };
-  }, [data, table, recordId, label]);
+  }, [data, table, recordId, snapshot, label]);
 
-  const model = React.useMemo(() => (row ? buildRecordDiff(table, snapshot, row, profile) : undefined), [table, snapshot, row, profile]);
+  const model = React.useMemo(() => (row ? buildRecordDiff(table, snapshot, row, profile, referenced) : undefined), [table, snapshot, row, profile, referenced]);
 
   async function setReview(status: number) {
     setBusy(true);

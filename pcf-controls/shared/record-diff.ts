@@ -1,16 +1,20 @@
 /**
  * RecordDiff's model, pure: the source snapshot (`lex_sourcesnapshot`, the source record as
- * JSON) and the Dynamics row, compared through the confirmed profile's column maps. Equality is
- * the verifier's own (`sameValue`: money precision, date-only, JSON columns), so the control and
- * `lexbridge verify` never disagree about what "differs" means.
+ * JSON) and the Dynamics row, compared through the confirmed profile's column and lookup maps.
+ * Equality is the verifier's own (`sameValue`: money precision, date-only, JSON columns; lookups
+ * by row id, `lookup-diff.ts`), so the control and `lexbridge verify` never disagree about what
+ * "differs" means.
  */
 import { sameValue } from '../../scripts/src/pipeline/verify';
 import { converterFor, isEmpty, Rejection } from '../../scripts/src/mapping/convert';
-import type { FieldMap, Profile, TargetMap } from '../../scripts/src/mapping/profile';
+import type { FieldMap, LookupMap, Profile, TargetMap } from '../../scripts/src/mapping/profile';
 import { schema, tableByLogicalName, type ColumnDef } from '../../solution/src/schema';
 import { formatted, type Row } from './data';
+import { compareLookups, referencesToRead, type ReferenceRead, type ReferencedRows } from './lookup-diff';
+import { fieldFor } from './snapshot-fields';
 
-export type DiffRowStatus = 'match' | 'differs' | 'notInSource' | 'sourceOnly';
+/** `unchecked`: a lookup whose source names its record only by a source id Dynamics knows nothing of (a Clio API user id). */
+export type DiffRowStatus = 'match' | 'differs' | 'notInSource' | 'sourceOnly' | 'unchecked';
 
 export interface DiffRow {
   /** Target column logical name; for source-only rows, the source field name. */
@@ -28,33 +32,6 @@ export interface RecordDiffModel {
   differing: number;
   /** The snapshot could not be read (empty or not JSON). */
   snapshotMissing: boolean;
-}
-
-const normalise = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
-const firstWord = (name: string) => (name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().match(/[a-z0-9]+/) ?? [''])[0]!;
-
-/** Raw payload names have separators ("Open Date", "open_date"); canonical ones are camelCase and match exactly. */
-const RAW_NAME = /[\s_-]/;
-const sharesStem = (a: string, b: string) => a.length >= 4 && (a.startsWith(b) || b.startsWith(a));
-
-/**
- * The snapshot's field for one path segment. Snapshots hold the source's raw payload, whose
- * names differ from the canonical ones the profile uses ("Matter Number" for `number`, "Open
- * Date" for `openedOn`), so after the exact name: same name ignoring case and separators, then
- * a name ending in the segment, then a raw name sharing its first word. Only an unambiguous match counts,
- * and the row shows which source field was used.
- */
-function fieldFor(object: Record<string, unknown>, segment: string): string | undefined {
-  if (segment in object) return segment;
-  const keys = Object.keys(object);
-  const target = normalise(segment);
-  const unique = (found: string[]) => (found.length === 1 ? found[0] : undefined);
-  const word = firstWord(segment);
-  return (
-    unique(keys.filter((k) => normalise(k) === target)) ??
-    unique(keys.filter((k) => normalise(k).endsWith(target))) ??
-    (word.length >= 4 ? unique(keys.filter((k) => RAW_NAME.test(k) && sharesStem(firstWord(k), word))) : undefined)
-  );
 }
 
 /** A dotted path in the snapshot, and the source field names it went through. */
@@ -123,10 +100,13 @@ function choiceLabel(column: ColumnDef | undefined, value: unknown): string | un
 }
 
 /** The profile target that writes rows of `table` from a whole record (not bill lines). */
-export function targetFor(profile: Profile, table: string): { entity: string; columns: Record<string, FieldMap>; status?: TargetMap['status'] } | undefined {
+export function targetFor(
+  profile: Profile,
+  table: string,
+): { entity: string; columns: Record<string, FieldMap>; lookups: Record<string, LookupMap>; status?: TargetMap['status'] } | undefined {
   for (const [entity, { targets }] of Object.entries(profile.entities)) {
     const target = targets.find((t) => t.table === table && !t.each);
-    if (target) return { entity, columns: target.columns, ...(target.status ? { status: target.status } : {}) };
+    if (target) return { entity, columns: target.columns, lookups: target.lookups ?? {}, ...(target.status ? { status: target.status } : {}) };
   }
   return undefined;
 }
@@ -148,7 +128,18 @@ export function parseSnapshot(json: string | null | undefined): Record<string, u
   }
 }
 
-export function buildRecordDiff(table: string, snapshotJson: string | null | undefined, row: Row, profile: Profile | undefined): RecordDiffModel {
+/**
+ * The rows the lookups of this table point at that RecordDiff must read before it can compare
+ * them (names the response did not annotate, users' emails, adopted rows' source keys).
+ */
+export function lookupReads(table: string, snapshotJson: string | null | undefined, row: Row, profile: Profile | undefined): ReferenceRead[] {
+  const snapshot = parseSnapshot(snapshotJson);
+  const target = profile ? targetFor(profile, table) : undefined;
+  return snapshot && profile && target ? referencesToRead(table, snapshot, row, profile, target.lookups) : [];
+}
+
+/** `referenced`: what `lookupReads` asked for, by row id (lower case); rows left out are compared on what the row itself says. */
+export function buildRecordDiff(table: string, snapshotJson: string | null | undefined, row: Row, profile: Profile | undefined, referenced: ReferencedRows = new Map()): RecordDiffModel {
   const snapshot = parseSnapshot(snapshotJson);
   if (!snapshot) return { rows: [], differing: 0, snapshotMissing: true };
   const def = tableByLogicalName(table);
@@ -170,6 +161,12 @@ export function buildRecordDiff(table: string, snapshotJson: string | null | und
     const expected = expectedValue(column, map, source.value);
     const status = sameValue(column, expected, actual) ? 'match' : 'differs';
     rows.push({ key: name, label: column?.displayName ?? name, sourcePath: source.path, source: display(source.value), target: shownTarget, status });
+  }
+  if (profile && target) {
+    for (const lookup of compareLookups(table, snapshot, row, profile, target.lookups, referenced)) {
+      for (const field of lookup.fields) used.add(field);
+      rows.push({ key: lookup.column, label: lookup.label, sourcePath: lookup.sourcePath, source: lookup.source, target: lookup.target, status: lookup.status });
+    }
   }
   // Everything else the source held, so a reviewer sees the whole record, mapped or not.
   for (const [field, value] of Object.entries(snapshot)) {

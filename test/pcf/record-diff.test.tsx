@@ -5,6 +5,7 @@ import './support/jsdom';
 import * as React from 'react';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { RecordDiff } from '../../pcf-controls/RecordDiff/RecordDiff';
+import { rowId } from '../../scripts/src/mapping/target-op';
 import { Choices } from '../../solution/generated/names';
 import { controlLabels, fakeData } from './support/fake-data';
 import { confirmedClioProfile, MATTER_ID, matterRow, profileRow, snapshot } from './support/matter';
@@ -79,6 +80,36 @@ describe('RecordDiff', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Flag' }));
     await screen.findByText('Flagged by pat@firm.example.');
     expect(data.tables.get('lex_matter')!.get(MATTER_ID)!['lex_reviewstatus']).toBe(Choices.lex_reviewstatus.Flagged);
+  });
+
+  it('compares lookups with the row they point at, reading names the response did not annotate', async () => {
+    const client = rowId('clio:contact:7');
+    const richard = '00000000-0000-4000-8000-000000000001';
+    const raw = { id: 123, display_number: '00123', client: { id: 7, name: 'Cole Holdings Ltd' }, responsible_attorney: { id: 3, name: 'Richard Spinka' }, originating_attorney: { id: 4, name: 'Natasha Stracke' } };
+    const row = matterRow({
+      lex_sourcesnapshot: JSON.stringify(raw),
+      _lex_clientid_value: client,
+      '_lex_clientid_value@Microsoft.Dynamics.CRM.lookuplogicalname': 'account',
+      _lex_responsibleattorneyid_value: richard,
+      _lex_originatingattorneyid_value: richard,
+    });
+    const data = fakeData({
+      lex_matter: [row],
+      lex_mappingprofile: [profileRow(confirmedClioProfile())],
+      account: [{ accountid: client, name: 'Cole Holdings Ltd' }],
+      systemuser: [{ systemuserid: richard, fullname: 'Richard Spinka' }],
+    });
+    render(<RecordDiff table="lex_matter" recordId={MATTER_ID} snapshot={String(row['lex_sourcesnapshot'])} data={data} user={user} label={label} />);
+    await screen.findByRole('table', { name: 'Source and Dynamics values by field' });
+    expect(rowOf('Client').getAttribute('data-status')).toBe('match');
+    expect(within(rowOf('Client')).getAllByText('Cole Holdings Ltd')).toHaveLength(2);
+    expect(rowOf('Responsible Attorney').getAttribute('data-status')).toBe('match');
+    expect(rowOf('Originating Attorney').getAttribute('data-status')).toBe('differs');
+    expect(within(rowOf('Originating Attorney')).getByText('Natasha Stracke')).toBeTruthy();
+    expect(within(rowOf('Originating Attorney')).getByText('Richard Spinka')).toBeTruthy();
+    // The fields the lookups read are compared, not listed again as "Source only".
+    const sourceOnly = Array.from(table().querySelectorAll('tr[data-status="sourceOnly"] td:first-child')).map((cell) => cell.textContent);
+    expect(sourceOnly).toEqual(['id']);
   });
 
   it('says so when the row has no snapshot', async () => {
