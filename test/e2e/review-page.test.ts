@@ -92,6 +92,22 @@ describeWithChromium('local review page in headless Chromium', () => {
     const description = differing.filter({ hasText: EDITED });
     await expect(description.innerText()).resolves.toContain('Matter Description');
     expect(await diff.locator('tr[data-status="match"]').count()).toBeGreaterThan(3);
+    // Mapped lookups are compared with the row they point at (by id; the sandbox gives no
+    // FormattedValue, so the control reads the names), never listed as "Source only".
+    const byField: Record<string, { status: string | null; source?: string | null; target?: string | null }> = Object.fromEntries(
+      await diff.locator('tbody tr').evaluateAll((trs) =>
+        trs.map((tr) => {
+          const cells = Array.from(tr.querySelectorAll('td'));
+          return [cells[0]?.querySelector('span')?.textContent ?? '', { status: tr.getAttribute('data-status'), source: cells[1]?.textContent, target: cells[2]?.textContent }] as const;
+        }),
+      ),
+    );
+    expect(byField['Client']).toEqual({ status: 'match', source: 'Solon Barton', target: 'Solon Barton' });
+    // The sandbox has no user Richard Spinka: the demo's profile sends unknown people to its admin
+    // (fallbackOwnerEmail), so the attorney in Dynamics is not the source's, and that shows.
+    expect(byField['Responsible Attorney']).toEqual({ status: 'differs', source: 'Richard Spinka', target: 'Avery Admin' });
+    expect(byField['Originating Attorney']).toMatchObject({ status: 'differs', target: 'Avery Admin' });
+    expect(Object.entries(byField).filter(([, r]) => r.status === 'sourceOnly').map(([field]) => field)).not.toEqual(expect.arrayContaining(['Client', 'Client Id', 'Responsible Attorney']));
     await page.screenshot({ path: path.join(SHOTS, '02-record-diff.png'), fullPage: true, animations: 'disabled' });
     expect(await axeViolations(page)).toEqual([]);
 
