@@ -10,7 +10,7 @@
  * the email or name of the systemuser it points at.
  */
 import type { LookupMap, Profile } from '../../scripts/src/mapping/profile';
-import { rowId } from '../../scripts/src/mapping/target-op';
+import { rowId, SETUP_KEYS } from '../../scripts/src/mapping/target-op';
 import { tableByLogicalName, type ColumnDef } from '../../solution/src/schema';
 import { formatted, type Row } from './data';
 import { fieldFor, normalise, rawNamesSharingFirstWord, unique } from './snapshot-fields';
@@ -56,11 +56,6 @@ export interface LookupComparison {
   fields: string[];
 }
 
-/**
- * The fallback client's target key: `SETUP_KEYS.fallbackClient` in mapping/engine.ts, which the
- * control cannot import (engine.ts needs Node's typings; the PCF build has none). A test keeps the two equal.
- */
-export const FALLBACK_CLIENT_KEY = 'lexbridge:account:fallback-client';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -138,7 +133,7 @@ function expectation(profile: Profile, spec: LookupMap, column: ColumnDef | unde
   const none = { sourceKeys: [], targetKeys: [] };
   if (spec.user) return { empty: !reference.id && !reference.sourceKey && !reference.name && !reference.email, ...none, ...named };
   if (!reference.id && !reference.sourceKey) {
-    if (spec.fallbackClient && profile.fallbackClient) return { empty: false, sourceKeys: [], targetKeys: [FALLBACK_CLIENT_KEY], name: profile.fallbackClient.name };
+    if (spec.fallbackClient && profile.fallbackClient) return { empty: false, sourceKeys: [], targetKeys: [SETUP_KEYS.fallbackClient], name: profile.fallbackClient.name };
     return { empty: !reference.name, ...none, ...named };
   }
   const tables = spec.table ? [spec.table] : column?.type.kind === 'lookup' ? column.type.targets : [];

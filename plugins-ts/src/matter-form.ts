@@ -6,7 +6,8 @@
  */
 import { dataFromWebApi, formatted } from '../../pcf-controls/shared/data';
 import { loadConfirmedProfile } from '../../pcf-controls/shared/profiles';
-import { buildRecordDiff, lockedColumns } from '../../pcf-controls/shared/record-diff';
+import { buildRecordDiff, lockedColumns, lookupReads } from '../../pcf-controls/shared/record-diff';
+import { readReferencedRows } from '../../pcf-controls/shared/referenced-rows';
 import { tableByLogicalName } from '../../solution/src/schema';
 import { provenanceMessage } from './provenance';
 import { bareId, pageXrm, type XrmLike } from './xrm-like';
@@ -22,7 +23,10 @@ export async function onLoad(executionContext: Xrm.Events.EventContext, xrm: Xrm
   try {
     const row = await data.retrieve(table, bareId(form.data.entity.getId()));
     const profile = await loadConfirmedProfile(data, row['lex_sourcesystem']);
-    const diff = profile ? buildRecordDiff(table, row['lex_sourcesnapshot'] as string | null, row, profile) : undefined;
+    const snapshot = row['lex_sourcesnapshot'] as string | null;
+    // The rows the lookups point at, where the comparison needs them (as RecordDiff reads them).
+    const referenced = profile ? await readReferencedRows(data, lookupReads(table, snapshot, row, profile)) : undefined;
+    const diff = profile ? buildRecordDiff(table, snapshot, row, profile, referenced) : undefined;
     const runId = row['_lex_migrationrunid_value'];
     const run = typeof runId === 'string' ? await data.retrieve('lex_migrationrun', runId, ['lex_runkey', 'lex_startedon']) : undefined;
     const message = provenanceMessage({

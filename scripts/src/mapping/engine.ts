@@ -12,7 +12,9 @@ import { CUSTOM_FIELDS_JSON, PROVENANCE } from './columns';
 import { compiledProfile, SOURCE_SYSTEM_LABEL, type CompiledLookup, type CompiledProfile, type CompiledTarget } from './compile';
 import { isEmpty, Rejection, type Converter } from './convert';
 import type { FieldMap, Profile } from './profile';
-import { rowId, type ColumnValue, type LookupValue, type TargetOp } from './target-op';
+import { rowId, SETUP_KEYS, type ColumnValue, type LookupValue, type TargetOp } from './target-op';
+
+export { SETUP_KEYS };
 
 export { compilePath, compileProfile, compiledProfile, type CompiledProfile } from './compile';
 
@@ -54,12 +56,6 @@ export interface MapResult {
   skipped?: string;
 }
 
-/** Target keys of the rows a profile sets up once (connection roles, price list, fallback client). */
-export const SETUP_KEYS = {
-  priceList: 'lexbridge:pricelevel:migration',
-  fallbackClient: 'lexbridge:account:fallback-client',
-  connectionRole: (name: string) => `lexbridge:connectionrole:${name.toLowerCase()}`,
-} as const;
 
 
 /**

@@ -64,6 +64,16 @@ const NAME_ROOM = 256;
 const NAME = new Uint8Array(NAME_ROOM);
 const ID_BYTES = new Uint8Array(16);
 
+/**
+ * Target keys of the rows a profile sets up once (connection roles, price list, fallback client).
+ * Here, with no dependencies, so the controls inside Dynamics use the same keys.
+ */
+export const SETUP_KEYS = {
+  priceList: 'lexbridge:pricelevel:migration',
+  fallbackClient: 'lexbridge:account:fallback-client',
+  connectionRole: (name: string) => `lexbridge:connectionrole:${name.toLowerCase()}`,
+} as const;
+
 /** A value as the Web API takes it: strings for dates (ISO), numbers for choices and money. */
 export type ColumnValue = string | number | boolean | null;
 
