@@ -40,6 +40,11 @@ export function benchProfile(): Profile {
   return confirmProfile({ ...draft, owners: { ...draft.owners, fallbackOwnerEmail: admin } }, admin, new Date('2024-06-01T00:00:00Z'));
 }
 
+/** The environment for a rig process (generator, sandbox): Lexbridge's heap budget is not theirs. */
+export function withoutHeapBudget(): NodeJS.ProcessEnv {
+  return { ...process.env, NODE_OPTIONS: (process.env.NODE_OPTIONS ?? '').replace(/--max-old-space-size=\d+/g, '').trim() };
+}
+
 /**
  * A firm of about `records` source records (matters = records ÷ RECORDS_PER_MATTER), 2 % dirt.
  * `generateApart`: generate in a child process, so the generator (the test rig) does not count
@@ -52,7 +57,7 @@ export async function prepareFirm(records: number, seed = 1, options: { generate
   const out = path.join(dir, 'export');
   if (options.generateApart) {
     const cli = path.resolve(__dirname, '../../../../bin/lexbridge.js');
-    execFileSync(process.execPath, [cli, 'generate', '--source', 'clio-csv', '--matters', String(matters), '--seed', String(seed), '--dirt-rate', '0.02', '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [cli, 'generate', '--source', 'clio-csv', '--matters', String(matters), '--seed', String(seed), '--dirt-rate', '0.02', '--out', out], { stdio: ['ignore', 'ignore', 'inherit'], env: withoutHeapBudget() });
   } else await generate({ source: 'clio-csv', matters, seed, dirtRate: 0.02, out });
   const generateMs = now() - t;
   t = now();

@@ -17,7 +17,7 @@ import { staticTokenSource } from '../../../src/dataverse/http/auth';
 import { Journal, newRunId, runsRoot } from '../../../src/journal/journal';
 import { executePlan } from '../../../src/pipeline/load';
 import { buildStoredPlan } from '../../../src/pipeline/plan-store';
-import { prepareFirm } from './firm';
+import { prepareFirm, withoutHeapBudget } from './firm';
 
 function peakRssMb(pid: number | 'self' = 'self'): number {
   const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
@@ -30,7 +30,7 @@ function peakRssMb(pid: number | 'self' = 'self'): number {
  */
 function startSandboxProcess(dataFile: string): Promise<{ apiUrl: string; process: ChildProcess }> {
   const cli = path.resolve(__dirname, '../../../../bin/lexbridge.js');
-  const child = spawn(process.execPath, [cli, 'sandbox', '--port', '0', '--limits', 'off', '--data', dataFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [cli, 'sandbox', '--port', '0', '--limits', 'off', '--data', dataFile], { stdio: ['ignore', 'pipe', 'inherit'], env: withoutHeapBudget() });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -40,6 +40,16 @@ function startSandboxProcess(dataFile: string): Promise<{ apiUrl: string; proces
     });
     child.once('exit', (code) => reject(new Error(`sandbox exited (${code}) before listening: ${out}`)));
   });
+}
+
+/** Asks a child to stop, and makes sure it has: no sandbox outlives its bench run. */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill();
+  const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(force);
 }
 
 /** Peak so far (VmHWM), in MB: read after each stage, it says which stage raised the peak. */
@@ -76,7 +86,7 @@ async function main(records: number): Promise<void> {
     console.log(JSON.stringify({ records: prepared.records, rows, failedRows: loaded.failedOps, ms: { ...prepared.ms, plan: planMs, load: loadMs }, peakRssMb: peakRssMb(), peakRssMbAfter: stagePeaks, sandboxPeakRssMb }));
   } finally {
     await client.close();
-    sandbox.process.kill();
+    await stopProcess(sandbox.process);
     prepared.dispose();
   }
 }
