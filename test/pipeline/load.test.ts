@@ -35,6 +35,34 @@ describe('executePlan', () => {
     expect(j.operations().filter((o) => o.action === 'created')).toHaveLength(6);
   });
 
+  it('holds at most rowsInFlight rows of running steps, across groups, and still loads every table in dependency order', async () => {
+    const firm = [...smallFirm(), ...Array.from({ length: 9 }, (_, i) => op('contact', `clio:contact:${30 + i}`, { lastname: `P${i}` })), ...Array.from({ length: 7 }, (_, i) => op('task', `clio:task:${40 + i}`, { subject: `T${i}` }))];
+    const reference = new MemoryClient();
+    await executePlan(buildPlan(firm, { batchSize: 2 }), { client: reference, journal: journal() });
+
+    const client = new MemoryClient();
+    let writing = 0;
+    let most = 0;
+    const upsertMany = client.upsertMany.bind(client);
+    client.upsertMany = async (table, items) => {
+      writing += items.length;
+      most = Math.max(most, writing);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      try {
+        return await upsertMany(table, items);
+      } finally {
+        writing -= items.length;
+      }
+    };
+    const j = journal();
+    const result = await executePlan(buildPlan(firm, { batchSize: 2 }), { client, journal: j, rowsInFlight: 4 });
+    expect(result.status).toBe('completed');
+    expect(result.failedOps).toBe(0);
+    expect(most).toBeLessThanOrEqual(4);
+    expect(client.snapshot()).toEqual(reference.snapshot());
+    expect(Object.keys(client.snapshot())).toEqual(expect.arrayContaining(['account', 'contact', 'lex_matter', 'task']));
+  });
+
   it('closes opportunities and cases with the documented messages, once: rows already in their state are left alone, others reopened first', async () => {
     const client = new MemoryClient();
     const won = op('opportunity', 'clio:matter:20#opportunity', { name: 'Won matter' }, {}, { state: { statecode: 1, statuscode: 3 } });

@@ -60,7 +60,17 @@ export interface LoadOptions {
    * matters…) does not leave the service idle.
    */
   requestSlots?: number;
+  /**
+   * Rows of started steps held in memory at once, across all groups (default `ROWS_IN_FLIGHT`):
+   * a step waits for room before it reads its ops. Without it, every group that may start holds
+   * its parallel steps' ops and request bodies while they wait for the 4 request slots, and
+   * memory grows with the firm (a million-record load peaked above 1 GB).
+   */
+  rowsInFlight?: number;
 }
+
+/** Rows of running steps held at once: 16 full batches of 1,000, or 64 of the bench's 250. */
+export const ROWS_IN_FLIGHT = 16_000;
 
 export interface LoadResult {
   status: 'completed' | 'stopped';
@@ -279,15 +289,18 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
   const parallel = options.parallelSteps ?? 8;
   const slots = options.requestSlots ?? 4;
   const context: StepContext = { client, from, meter: new RequestMeter(slots), gates: new RowGates(), createdOpen: new Map() };
-  // A plan kept on disk reads a step's ops each time they are asked for: each step's are read
-  // once (when it starts, or when its existence is read ahead) and kept until it is done.
+  // A plan kept on disk reads a step's ops each time they are asked for: a running step's are
+  // read once, when it starts (with room in the budget), and kept until it is done.
   const opsRead = new Map<number, readonly TargetOp[]>();
   const opsOf = (step: PlanStep) => {
     let ops = opsRead.get(step.index);
     if (!ops) opsRead.set(step.index, (ops = step.ops));
     return ops;
   };
-  const existence = new ExistenceReads(context, journal, opsOf, options.existenceChunk ?? READ_CHUNK);
+  // Reading existence ahead needs only ids: a step not yet running is read for them, not kept.
+  const idsOf = (step: PlanStep) => (opsRead.get(step.index) ?? step.ops).map((op) => op.id);
+  const existence = new ExistenceReads(context, journal, idsOf, options.existenceChunk ?? READ_CHUNK);
+  const budget = new RowBudget(options.rowsInFlight ?? ROWS_IN_FLIGHT);
   let failure: { error: unknown } | undefined;
   const stop = () => !!failure || !!options.signal?.aborted;
 
@@ -349,7 +362,7 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
     const start = Promise.all(waits).then(async (ready) => {
       await early;
       // A group that stopped before starting all its steps leaves rows this one may bind to unknown.
-      return stop() || ready.includes(false) ? undefined : inParallel(pending, parallel, (step) => runOne(step, reads), stop);
+      return stop() || ready.includes(false) ? undefined : inParallel(pending, parallel, (step) => runOne(step, reads), stop, (step) => budget.acquire(step.size));
     });
     running.push({
       head,
@@ -449,34 +462,75 @@ function spreadOver<T>(items: readonly T[], parts: number): T[][] {
  * so every step that finished is checkpointed before the error surfaces. `admitted` tells when
  * every item has started (true), or that the run stopped before some did (false).
  */
-function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>, stop: () => boolean): { admitted: Promise<boolean>; finished: Promise<void> } {
+function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>, stop: () => boolean, room: (item: T) => Promise<() => void> = async () => () => undefined): { admitted: Promise<boolean>; finished: Promise<void> } {
   let next = 0;
+  let roomed = 0;
   let failure: { error: unknown } | undefined;
   let admit!: (all: boolean) => void;
   const admitted = new Promise<boolean>((resolve) => (admit = resolve));
   const take = (): T | undefined => {
-    if (next < items.length && !failure && !stop()) {
-      const item = items[next++]!;
-      if (next === items.length) admit(true);
-      return item;
-    }
-    admit(next === items.length);
+    if (next < items.length && !failure && !stop()) return items[next++]!;
+    // Stopped before taking them all: never all admitted. (Taken all: the last to get room admits.)
+    if (next < items.length) admit(false);
     return undefined;
   };
   const worker = async () => {
     for (let item = take(); item !== undefined; item = take()) {
+      // Admitted once it has room: a group that waits for this one's steps to have started finds
+      // their rows registered, never rows of a step still waiting for room.
+      const release = await room(item);
+      if (++roomed === items.length) admit(true);
       try {
         await work(item);
       } catch (error) {
         failure ??= { error };
+      } finally {
+        release();
       }
     }
   };
   const finished = Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker)).then(() => {
-    admit(next === items.length);
+    admit(roomed === items.length);
     if (failure) throw failure.error;
   });
   return { admitted, finished };
+}
+
+/**
+ * Room for the rows of running steps, first come first served. A step larger than the whole
+ * budget goes alone. No deadlock: a step waits only for rows of steps that already have room
+ * (groups that bind to a group start once all its steps have room).
+ */
+class RowBudget {
+  private used = 0;
+  private readonly queue: { rows: number; go: () => void }[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  acquire(rows: number): Promise<() => void> {
+    return new Promise((resolve) => {
+      this.queue.push({ rows, go: () => resolve(this.releaser(rows)) });
+      this.dispatch();
+    });
+  }
+
+  private releaser(rows: number): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.used -= rows;
+      this.dispatch();
+    };
+  }
+
+  private dispatch(): void {
+    while (this.queue.length && (this.used === 0 || this.used + this.queue[0]!.rows <= this.limit)) {
+      const first = this.queue.shift()!;
+      this.used += first.rows;
+      first.go();
+    }
+  }
 }
 
 async function runStepWithRetry(step: PlanStep, attempts: number, run: (attempt: number) => Promise<StepResult[]>): Promise<StepResult[]> {
@@ -529,7 +583,7 @@ class ExistenceReads {
   constructor(
     readonly context: StepContext,
     private readonly journal: LoadJournal,
-    readonly opsOf: (step: PlanStep) => readonly TargetOp[],
+    readonly idsOf: (step: PlanStep) => readonly string[],
     private readonly chunk: number,
   ) {}
 
@@ -567,7 +621,8 @@ class ExistenceReads {
   private async readNow(steps: readonly PlanStep[], small: boolean, priority: number): Promise<Map<string, boolean>[]> {
     const table = tableOf(steps[0]!.table, this.context.from);
     const { client, meter, from } = this.context;
-    const ids = steps.flatMap((step) => this.opsOf(step).map((op) => op.id));
+    const stepIds = steps.map((step) => this.idsOf(step));
+    const ids = stepIds.flat();
     const query = (part: readonly string[]) => ({
       table: table.logicalName,
       options: { select: selectFor(table), filter: `Microsoft.Dynamics.CRM.In(PropertyName='${table.primaryIdColumn}',PropertyValues=[${part.map((id) => `"${id}"`).join(',')}])`, pageSize: 5000 },
@@ -582,14 +637,13 @@ class ExistenceReads {
     const found = new Map<string, Row>();
     for (const row of rows) found.set(String(row[table.primaryIdColumn]).toLowerCase(), row);
     const maps: Map<string, boolean>[] = [];
-    for (const step of steps) {
-      const ops = this.opsOf(step);
+    for (const [i, step] of steps.entries()) {
       const images: { id: string; row: Row }[] = [];
-      for (const op of ops) {
-        const row = found.get(op.id.toLowerCase());
-        if (row) images.push({ id: op.id.toLowerCase(), row: await withLookupTables(table, row, client, from) });
+      for (const id of stepIds[i]!) {
+        const row = found.get(id.toLowerCase());
+        if (row) images.push({ id: id.toLowerCase(), row: await withLookupTables(table, row, client, from) });
       }
-      const existence = new Map(ops.map((op) => [op.id, found.has(op.id.toLowerCase())]));
+      const existence = new Map(stepIds[i]!.map((id) => [id, found.has(id.toLowerCase())]));
       this.journal.prepare(step.index, step.table, existence, images);
       maps.push(existence);
     }
@@ -638,7 +692,7 @@ class GroupReads {
     for (const step of steps) {
       const table = tableOf(step.table, from);
       const created = createdOpen.get(step.table);
-      const byMessage = this.reads.opsOf(step).filter((op) => table.statesNeedingMessage?.[op.state!.statecode] && !created?.has(op.id.toLowerCase()));
+      const byMessage = step.ops.filter((op) => table.statesNeedingMessage?.[op.state!.statecode] && !created?.has(op.id.toLowerCase()));
       if (!byMessage.length) continue;
       const read = meter.send(this.priority, () => currentStates(step.table, table, byMessage, client));
       read.catch(() => this.states.delete(step.index));
