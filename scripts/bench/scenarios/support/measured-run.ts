@@ -4,11 +4,13 @@
  * same run. The load, verify and rollback scenarios all report from this one run (memoised per
  * size), so their ratios compare like with like.
  */
+import path from 'node:path';
 import { createHttpClient } from '../../../src/dataverse/http';
 import { staticTokenSource } from '../../../src/dataverse/http/auth';
 import { Journal, newRunId, runsRoot } from '../../../src/journal/journal';
 import { executePlan } from '../../../src/pipeline/load';
-import { buildPlan } from '../../../src/pipeline/plan';
+import type { PlanStep } from '../../../src/pipeline/plan';
+import { buildStoredPlan } from '../../../src/pipeline/plan-store';
 import { upsertBody } from '../../../src/pipeline/row-body';
 import { rollbackRun, runRowId, verifyRun } from '../../../src/pipeline/run';
 import { DATAVERSE_LIMITS, startSandbox, type ServiceProtectionLimits } from '../../../src/sandbox/server';
@@ -89,8 +91,6 @@ async function measure(records: number, naiveRows: number): Promise<MeasuredRun>
   const client = createHttpClient({ url: sandbox.apiUrl, auth: staticTokenSource('bench'), bulkSize: BULK_SIZE, maxParallel: limits.maxConcurrent });
   const cwd = prepared.dir;
   try {
-    const plan = buildPlan(prepared.firm.ops, { batchSize: BULK_SIZE });
-    const operations = plan.steps.reduce((n, s) => n + s.ops.length, 0);
     const runId = newRunId('full');
     const journal = Journal.create(runsRoot(cwd), {
       runId,
@@ -103,10 +103,13 @@ async function measure(records: number, naiveRows: number): Promise<MeasuredRun>
       watermark: null,
       parentRunId: null,
     });
+    // Planned as a run plans: into a file beside the journal, each step read back when it runs.
+    const plan = buildStoredPlan(prepared.firm.ops, path.dirname(journal.file), { batchSize: BULK_SIZE });
+    const operations = plan.steps.reduce((n, s) => n + s.size, 0);
     // The naive client first, on the fresh sandbox, so it pays no throttling the loader's run
     // leaves in the window: the plan's first rows (dependency order, so lookups resolve), each
     // its own upsert PATCH, awaited before the next. The loader then finds them as existing rows.
-    const firstRows = plan.steps.filter((s) => s.phase === 'write').flatMap((s) => s.ops).slice(0, naiveRows);
+    const firstRows = firstWrites(plan.steps, naiveRows);
     let t = performance.now();
     for (const op of firstRows) await client.upsert(op.table, op.id, upsertBody(op, { isNew: true }));
     const naive = { rows: firstRows.length, ms: performance.now() - t };
@@ -147,4 +150,14 @@ async function measure(records: number, naiveRows: number): Promise<MeasuredRun>
     await sandbox.close();
     prepared.dispose();
   }
+}
+
+/** The first `count` rows the plan writes, in plan order (reading only the steps needed). */
+function firstWrites(steps: readonly PlanStep[], count: number) {
+  const rows = [];
+  for (const step of steps) {
+    if (rows.length >= count) break;
+    if (step.phase === 'write') rows.push(...step.ops.slice(0, count - rows.length));
+  }
+  return rows;
 }
