@@ -22,12 +22,12 @@ interface SizeResult {
 
 /**
  * The heap budget Lexbridge runs with here, as docs/performance.md recommends for a big firm
- * (`NODE_OPTIONS=--max-old-space-size=384`). Lexbridge's live heap stays far below it (the
+ * (`NODE_OPTIONS=--max-old-space-size=256`). Lexbridge's live heap stays far below it (the
  * figures are in docs/performance.md); without a budget V8 lets garbage pile up towards its
  * default limit (sized from the machine's RAM) before collecting, so RSS would show the machine's
  * generosity rather than what the pipeline needs. The rig's processes (generator, sandbox) get none.
  */
-export const HEAP_BUDGET_MB = 384;
+export const HEAP_BUDGET_MB = 256;
 
 const CHILD = path.join(__dirname, 'support', 'scale-child.ts');
 
