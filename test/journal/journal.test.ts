@@ -25,6 +25,14 @@ describe('Journal', () => {
     expect(Journal.list(root)).toEqual(['run-1']);
   });
 
+  it('knows its serialised size without reading it (a big run\'s journal is attached only if it fits)', () => {
+    const j = start();
+    j.setExtracted({ contact: 3 });
+    j.completeStep(0, Array.from({ length: 500 }, (_, i) => ({ table: 'contact', targetKey: `clio:contact:${i}`, sourceKey: `clio:contact:${i}`, targetId: `id${i}`, action: 'created' as const, status: 'ok' as const })));
+    expect(j.byteSize()).toBe(j.serialize().length);
+    j.close();
+  });
+
   it('refuses to create a run twice and names a missing one with the fix', () => {
     start().close();
     expect(() => start()).toThrow(expect.objectContaining({ code: 'LEX_JOURNAL_EXISTS' }));

@@ -158,6 +158,11 @@ export class Journal {
     this.db.close();
   }
 
+  /** How many bytes `serialize()` would give, without reading them. */
+  byteSize(): number {
+    return (this.db.pragma('page_count', { simple: true }) as number) * (this.db.pragma('page_size', { simple: true }) as number);
+  }
+
   /** The whole journal as one SQLite file's bytes, WAL content included (to store beside the run). */
   serialize(): Buffer {
     return this.db.serialize();

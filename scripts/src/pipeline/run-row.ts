@@ -30,8 +30,10 @@ export interface RunFileInput {
   path: string;
   mimeType: string;
   subject: string;
-  /** The content, Base64-encoded (what `maxuploadfilesize` measures). */
-  base64: string;
+  /** Bytes of the content (Base64 is what `maxuploadfilesize` measures: 4 per 3 of these). */
+  bytes: number;
+  /** The content, Base64-encoded: read only when it fits, so a big run's journal is never loaded whole. */
+  base64: () => string;
 }
 
 /** `organization.maxuploadfilesize`, or Dataverse's 5 MB default when it cannot be read. */
@@ -54,7 +56,7 @@ export async function attachRunFiles(client: DataverseClient, runId: string, fil
   const objectid = findColumn(tableOf('annotation'), 'objectid')!;
   const out: RunFile[] = [];
   for (const f of files) {
-    const size = f.base64.length;
+    const size = 4 * Math.ceil(f.bytes / 3);
     if (size > maxUploadFileSize) {
       out.push({ file: f.name, attached: false, path: f.path, base64Bytes: size, maxUploadFileSize, reason: `its Base64 size ${size.toLocaleString('en-US')} bytes exceeds maxuploadfilesize ${maxUploadFileSize.toLocaleString('en-US')}` });
       continue;
@@ -66,7 +68,7 @@ export async function attachRunFiles(client: DataverseClient, runId: string, fil
         notetext: `Lexbridge run ${runId}: ${f.name} (on disk at ${f.path})`,
         filename: f.name,
         mimetype: f.mimeType,
-        documentbody: f.base64,
+        documentbody: f.base64(),
         [`${navigationProperty(objectid, run.logicalName)}@odata.bind`]: rowReference(run.logicalName, runRowId(runId)),
       });
       out.push({ file: f.name, attached: true, annotationId, base64Bytes: size });

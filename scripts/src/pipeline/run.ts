@@ -4,7 +4,7 @@
  * run back. Each journals under `<cwd>/.lexbridge/runs/<runId>/` and writes its report there.
  * Node edge: files and the journal; the engine pieces it calls are pure.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 export { runRowId } from './run-row';
 import path from 'node:path';
 import type { DataverseClient } from '../dataverse/client';
@@ -287,8 +287,8 @@ async function storeRunFiles(client: DataverseClient, journal: Journal, written:
     client,
     runId,
     [
-      { name: 'journal.db', path: journalPath, mimeType: 'application/vnd.sqlite3', subject: `Run journal ${runId}`, base64: journal.serialize().toString('base64') },
-      { name: 'report.html', path: path.relative(process.cwd(), written.reportPath), mimeType: 'text/html', subject: `Run report ${runId}`, base64: readFileSync(written.reportPath).toString('base64') },
+      { name: 'journal.db', path: journalPath, mimeType: 'application/vnd.sqlite3', subject: `Run journal ${runId}`, bytes: journal.byteSize(), base64: () => journal.serialize().toString('base64') },
+      { name: 'report.html', path: path.relative(process.cwd(), written.reportPath), mimeType: 'text/html', subject: `Run report ${runId}`, bytes: statSync(written.reportPath).size, base64: () => readFileSync(written.reportPath).toString('base64') },
     ],
     maxUploadFileSize ?? (await readMaxUploadFileSize(client)),
   );
