@@ -359,8 +359,9 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
               .then(() => reads.readStatesAhead(pending.slice(0, parallel)))
               .catch(() => undefined)
           : undefined;
-    const start = Promise.all(waits).then(async (ready) => {
-      await early;
+    // It starts once its waits are over, early read or not: its steps wait for their own reads.
+    void early;
+    const start = Promise.all(waits).then((ready) => {
       // A group that stopped before starting all its steps leaves rows this one may bind to unknown.
       return stop() || ready.includes(false) ? undefined : inParallel(pending, parallel, (step) => runOne(step, reads), stop, (step) => budget.acquire(step.size));
     });
@@ -680,7 +681,8 @@ class GroupReads {
     for (; i < this.steps.length && picked.length < this.window; i++) if (!this.reads.known(this.steps[i]!)) picked.push(this.steps[i]!);
     if (!picked.length) return Promise.resolve();
     this.nextWindow.set(picked[0]!.index, i);
-    return this.reads.read(picked, this.shape.small, this.priority);
+    // Just ahead of the group's own queued writes: a read is cheap, and the steps it is for wait on it.
+    return this.reads.read(picked, this.shape.small, this.priority - 0.5);
   }
 
   /**
