@@ -69,8 +69,8 @@ export interface LoadOptions {
   rowsInFlight?: number;
 }
 
-/** Rows of running steps held at once: 16 full batches of 1,000, or 64 of the bench's 250. */
-export const ROWS_IN_FLIGHT = 16_000;
+/** Rows of running steps held at once: 8 full batches of 1,000, or 32 of the bench's 250. */
+export const ROWS_IN_FLIGHT = 8_000;
 
 export interface LoadResult {
   status: 'completed' | 'stopped';
