@@ -2,9 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Journal } from '../../scripts/src/journal/journal';
-import { buildPlan, type Plan } from '../../scripts/src/pipeline/plan';
+import { buildPlan, plannedRows, type Plan } from '../../scripts/src/pipeline/plan';
 import { buildStoredPlan, openStoredPlan } from '../../scripts/src/pipeline/plan-store';
-import { plannedRows } from '../../scripts/src/pipeline/run';
 import type { TargetOp } from '../../scripts/src/mapping/target-op';
 import { op, ref, smallFirm } from './fixtures';
 

@@ -22,8 +22,8 @@ interface SizeResult {
 
 /**
  * The heap budget Lexbridge runs with here, as docs/performance.md recommends for a big firm
- * (`NODE_OPTIONS=--max-old-space-size=256`). Lexbridge's live heap stays below it (about 85 MB
- * after each stage at 300k records, the mapping context growing to about 95 MB at 1M); without
+ * (`NODE_OPTIONS=--max-old-space-size=256`). Lexbridge's live heap stays below it (84 MB after
+ * map and plan, 100 MB after load at 300k records; the mapping context is about 95 MB at 1M); without
  * a budget V8 lets garbage pile up towards its default limit (sized from the machine's RAM)
  * before collecting, so RSS would show the machine's generosity rather than what the pipeline
  * needs. The rig's processes (generator, sandbox) get none.

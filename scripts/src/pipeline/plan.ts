@@ -349,6 +349,38 @@ export function buildPlan(input: Iterable<TargetOp>, options: PlanOptions = {}):
   return builder.finish();
 }
 
+/**
+ * The rows a plan leaves behind, one op per row: write + deferred lookups + state merged. Each
+ * phase of a table holds its rows in the same key order, so the three merge as they stream, a
+ * step at a time: a million-row plan is never read whole.
+ */
+export function* plannedRows(plan: Plan): Generator<TargetOp> {
+  const order = compareRows('write');
+  for (const table of plan.tableOrder) {
+    const phase = function* (name: PlanPhase) {
+      for (const step of plan.steps) if (step.phase === name && step.table === table) yield* step.ops;
+    };
+    const links = phase('link');
+    const states = phase('state');
+    let link = links.next();
+    let state = states.next();
+    for (const write of phase('write')) {
+      let row = write;
+      while (!link.done && order(link.value, write) < 0) link = links.next();
+      if (!link.done && link.value.id === write.id) {
+        row = { ...row, lookups: { ...row.lookups, ...link.value.lookups } };
+        link = links.next();
+      }
+      while (!state.done && order(state.value, write) < 0) state = states.next();
+      if (!state.done && state.value.id === write.id) {
+        row = { ...row, state: state.value.state! };
+        state = states.next();
+      }
+      yield row;
+    }
+  }
+}
+
 /** An oversized note becomes a document location: the file stays at its source, the link is kept. */
 function documentLocationFor(op: TargetOp, url: string): TargetOp {
   const name = String(op.columns.filename ?? op.columns.subject ?? 'Document').slice(0, 160);

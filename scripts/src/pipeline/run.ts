@@ -17,7 +17,7 @@ import { supplementalOps } from '../reports/supplemental';
 import { writeRunReport, writeSupplementalPackage } from '../reports/write';
 import type { WorkflowReference } from './from-staging';
 import { executePlan, type LoadProgress } from './load';
-import { compareRows, type Plan, type PlanPhase } from './plan';
+import { plannedRows } from './plan';
 import { buildStoredPlan } from './plan-store';
 import { planRollback } from './rollback';
 import { attachRunFiles, readMaxUploadFileSize, readRunDecisions, recordRunRow, runRowId, type FinishedRun } from './run-row';
@@ -82,37 +82,6 @@ function countsOf(journal: Journal): RunCounts {
   return Object.fromEntries(journal.accounting().map((a) => [a.entity, { extracted: a.extracted, loaded: a.loaded, skipped: a.skipped, failed: a.failed }]));
 }
 
-/**
- * The rows a plan leaves behind, one op per row: write + deferred lookups + state merged. Each
- * phase of a table holds its rows in the same key order, so the three merge as they stream, a
- * step at a time: a million-row plan is never read whole.
- */
-export function* plannedRows(plan: Plan): Generator<TargetOp> {
-  const order = compareRows('write');
-  for (const table of plan.tableOrder) {
-    const phase = function* (name: PlanPhase) {
-      for (const step of plan.steps) if (step.phase === name && step.table === table) yield* step.ops;
-    };
-    const links = phase('link');
-    const states = phase('state');
-    let link = links.next();
-    let state = states.next();
-    for (const write of phase('write')) {
-      let row = write;
-      while (!link.done && order(link.value, write) < 0) link = links.next();
-      if (!link.done && link.value.id === write.id) {
-        row = { ...row, lookups: { ...row.lookups, ...link.value.lookups } };
-        link = links.next();
-      }
-      while (!state.done && order(state.value, write) < 0) state = states.next();
-      if (!state.done && state.value.id === write.id) {
-        row = { ...row, state: state.value.state! };
-        state = states.next();
-      }
-      yield row;
-    }
-  }
-}
 
 /**
  * The latest approved sample of this profile version, or a LexError saying how to get one. A

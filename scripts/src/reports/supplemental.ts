@@ -4,19 +4,24 @@
  */
 import { ledesFromInvoices, type LedesInvoiceInput } from '../ledes/ledes1998b';
 import type { TargetOp } from '../mapping/target-op';
+import { Tables } from '../../../solution/generated/names';
 import { toCsv } from './csv';
 
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
 
-/** The ops the package is made from (trust snapshots, bills and their lines), picked as they stream past. */
+const TRUST_SNAPSHOT = Tables.lex_trustsnapshot.logicalName;
+/** The tables the package is made from: trust snapshots, and bills with their lines (native tables). */
+const PACKAGE_TABLES: ReadonlySet<string> = new Set([TRUST_SNAPSHOT, 'invoice', 'invoicedetail']);
+
+/** The ops the package is made from, picked as they stream past. */
 export function* supplementalOps(ops: Iterable<TargetOp>): Iterable<TargetOp> {
-  for (const op of ops) if (op.table === 'lex_trustsnapshot' || op.table === 'invoice' || op.table === 'invoicedetail') yield op;
+  for (const op of ops) if (PACKAGE_TABLES.has(op.table)) yield op;
 }
 
 export function trustBalancesCsv(ops: readonly TargetOp[]): string {
   const rows = ops
-    .filter((o) => o.table === 'lex_trustsnapshot')
+    .filter((o) => o.table === TRUST_SNAPSHOT)
     .map((o) => ({
       source_key: o.sourceKey,
       matter: o.lookups.lex_matterid?.sourceKey ?? '',
