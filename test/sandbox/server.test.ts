@@ -1,6 +1,8 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Agent, request } from 'undici';
 import type { RunningSandbox } from '../../scripts/src/sandbox/server';
 import { api, sandboxPerTest } from './http';
 
@@ -19,6 +21,26 @@ describe('startSandbox', () => {
       ['POST', '/api/data/v9.2/accounts', 204],
     ]);
     await sandbox.close();
+  });
+
+  it("keeps a client's connection open between requests (undici trims a second off the keep-alive hint)", async () => {
+    const sandbox = await start({ limits: false });
+    const dispatcher = new Agent({ connections: 4 });
+    let connections = 0;
+    const count = () => connections++;
+    subscribe('undici:client:connected', count);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const reply = await request(`${sandbox.apiUrl}WhoAmI`, { headers: { Authorization: 'Bearer t' }, dispatcher });
+        await reply.body.text();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(connections).toBe(1);
+    } finally {
+      unsubscribe('undici:client:connected', count);
+      await dispatcher.close();
+      await sandbox.close();
+    }
   });
 
   it('requires a bearer token, and exactly the configured one when requireToken is set (401 with the error shape)', async () => {

@@ -163,8 +163,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       }
     });
   });
-  // Keep-alive sockets would hold close() open; the sandbox is local, so close them eagerly.
-  server.keepAliveTimeout = 1000;
+  // Connections stay open between requests, as Dataverse's do (close() ends them all). Not 1 s:
+  // undici takes 1 s off the server's keep-alive hint, so it opened a connection per request.
+  server.keepAliveTimeout = 5000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
