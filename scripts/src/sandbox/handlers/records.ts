@@ -29,7 +29,7 @@ export function createRow(ctx: HandlerContext, table: TableDef, values: StoredRo
   applyStateRules(table, row, undefined);
   applyCreateDefaults(ctx, table, row);
   applyComputedColumns(table, row, row);
-  if (ctx.store.get(table.logicalName, id)) throw errors.duplicateRecord();
+  if (ctx.store.pick(table.logicalName, id, [table.primaryIdColumn])) throw errors.duplicateRecord();
   for (const key of table.keys) {
     if (ctx.store.keyStatus(table.logicalName, key.logicalName) === 'Failed') continue;
     const keyValues = key.columns.map((c) => row[c] ?? null);

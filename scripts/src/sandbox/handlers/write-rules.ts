@@ -15,11 +15,13 @@ import type { HandlerContext } from './context';
 export const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Find the row a reference names, or fail with the documented error for its form. */
-export function resolveReference(ctx: HandlerContext, reference: string, expectedTable?: string): { table: TableDef; row: StoredRow } {
+export function resolveReference(ctx: HandlerContext, reference: string, expectedTable?: string, columns?: (table: TableDef) => readonly string[]): { table: TableDef; row: StoredRow } {
+  // The whole row unless the caller names the columns it needs.
+  const read = (table: TableDef, id: string) => (columns ? ctx.store.pick(table.logicalName, id, columns(table)) : ctx.store.get(table.logicalName, id));
   if (reference.startsWith('$')) {
     const target = ctx.contentIds?.get(reference.slice(1));
     if (!target) throw errors.contentIdMissing(reference);
-    const row = ctx.store.get(target.table.logicalName, target.id);
+    const row = read(target.table, target.id);
     if (!row) throw errors.objectDoesNotExist(target.table.schemaName, target.id);
     return { table: target.table, row };
   }
@@ -32,7 +34,7 @@ export function resolveReference(ctx: HandlerContext, reference: string, expecte
   }
   const address = parseAddress(parsed.keyText, table);
   if (address.kind === 'id') {
-    const row = ctx.store.get(table.logicalName, address.id);
+    const row = read(table, address.id);
     if (!row) throw errors.objectDoesNotExist(table.schemaName, address.id);
     return { table, row };
   }
@@ -41,6 +43,9 @@ export function resolveReference(ctx: HandlerContext, reference: string, expecte
   if (!row) throw errors.recordNotFoundByKey(table.logicalName);
   return { table, row };
 }
+
+/** What a bind reads of the row it points at: its id, and whether a user is disabled. */
+const bindColumns = (table: TableDef) => (table.logicalName === 'systemuser' ? [table.primaryIdColumn, 'isdisabled'] : [table.primaryIdColumn]);
 
 const SERVER_MANAGED = new Set(['createdon', 'modifiedon', 'createdby', 'modifiedby', 'versionnumber']);
 
@@ -68,7 +73,7 @@ export function readPayload(ctx: HandlerContext, table: TableDef, body: unknown)
         continue;
       }
       if (typeof raw !== 'string') throw errors.payload(table.entitySetName, `The value of '${name}' must be an entity URL string.`);
-      const target = resolveReference(ctx, raw, found.target);
+      const target = resolveReference(ctx, raw, found.target, bindColumns);
       if (found.column.type.kind === 'owner' && target.row['isdisabled'] === 1) throw errors.userDisabled(String(target.row['systemuserid']));
       values[found.column.logicalName] = target.row[target.table.primaryIdColumn] ?? null;
       values[typeColumn(found.column.logicalName)] = target.table.logicalName;

@@ -220,6 +220,12 @@ export class SandboxStore {
     return this.statement(`get|${tableName}`, () => `SELECT * FROM ${q(tableName)} WHERE ${q(table.primaryIdColumn)} = ?`).get(id) as StoredRow | undefined;
   }
 
+  /** Only `columns` of the row (checking a lookup's target needs its id, not its hundred columns). */
+  pick(tableName: string, id: string, columns: readonly string[]): StoredRow | undefined {
+    const table = this.requireTable(tableName);
+    return this.statement(`pick|${tableName}|${columns.join(',')}`, () => `SELECT ${columns.map(q).join(', ')} FROM ${q(tableName)} WHERE ${q(table.primaryIdColumn)} = ?`).get(id) as StoredRow | undefined;
+  }
+
   findByKey(tableName: string, key: KeyDef, values: SqlValue[]): StoredRow | undefined {
     const table = this.requireTable(tableName);
     const where = key.columns
