@@ -21,6 +21,24 @@ describe('AdaptiveConcurrency', () => {
     expect(c.limit).toBe(1);
   });
 
+  it('goes to the x-ms-dop-hint at once, and after a 429 grows towards it one step at a time', async () => {
+    const c = new AdaptiveConcurrency({ initial: 2, max: 52 });
+    const held = [await c.acquire(), await c.acquire()];
+    let third = false;
+    const next = c.acquire().then((release) => ((third = true), release));
+    c.onSuccess(4);
+    expect(c.limit).toBe(4);
+    held.push(await next);
+    expect(third).toBe(true);
+    c.onThrottle();
+    expect(c.limit).toBe(2);
+    c.onSuccess(4);
+    expect(c.limit).toBe(2);
+    c.onSuccess(4);
+    expect(c.limit).toBe(3);
+    for (const release of held) release();
+  });
+
   it('is capped by x-ms-dop-hint', () => {
     const c = new AdaptiveConcurrency({ initial: 8, max: 50 });
     c.onSuccess(4);

@@ -1,7 +1,9 @@
 /**
  * Adaptive parallelism (reference/notes/dataverse-webapi.md §5.3): start low, grow by one after
  * each run of successes as long as the service does not throttle, halve on a 429, never above
- * the configured maximum nor the service's `x-ms-dop-hint`. A 429's `Retry-After` also pauses
+ * the configured maximum nor the service's `x-ms-dop-hint`. Once the service states its hint,
+ * "let the server tell you how many requests it can handle": the limit goes to the hint at once
+ * (as Microsoft's samples set their parallelism from it), until a 429 says otherwise. A 429's `Retry-After` also pauses
  * every new request until it has passed, since the whole user is throttled, not one request.
  */
 export interface ConcurrencyOptions {
@@ -17,6 +19,8 @@ export class AdaptiveConcurrency {
   private successesSinceChange = 0;
   private dopHint: number | undefined;
   private pausedUntil = 0;
+  /** A 429 came: from then on the limit grows one step at a time again, the hint only caps it. */
+  private throttled = false;
   private readonly waiting: (() => void)[] = [];
 
   constructor(
@@ -61,7 +65,12 @@ export class AdaptiveConcurrency {
   onSuccess(dopHint?: number): void {
     if (dopHint !== undefined && Number.isFinite(dopHint) && dopHint > 0) {
       this.dopHint = dopHint;
-      if (this.current > this.cap()) this.current = this.cap();
+      if (this.current > this.cap() || !this.throttled) {
+        this.current = this.cap();
+        this.successesSinceChange = 0;
+        // Each woken acquirer checks for a free slot again, so waking one per free slot is safe.
+        for (let free = this.current - this.active; free > 0 && this.waiting.length > 0; free--) this.waiting.shift()!();
+      }
     }
     this.successesSinceChange++;
     if (this.successesSinceChange >= this.current && this.current < this.cap()) {
@@ -73,6 +82,7 @@ export class AdaptiveConcurrency {
 
   /** A 429: halve, and hold every new request for `retryAfterMs`. */
   onThrottle(retryAfterMs = 0): void {
+    this.throttled = true;
     this.current = Math.max(1, Math.floor(this.current / 2));
     this.successesSinceChange = 0;
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + retryAfterMs);
