@@ -35,6 +35,21 @@ describe('executePlan', () => {
     expect(j.operations().filter((o) => o.action === 'created')).toHaveLength(6);
   });
 
+  it('asks which tables take UpsertMultiple first of all, before any read or write waits on the answer', async () => {
+    const calls: string[] = [];
+    const client = new MemoryClient();
+    const asked = Object.assign(client, {
+      supportsBulk: async (table: string) => (calls.push(`supportsBulk ${table}`), true),
+    });
+    for (const method of ['queryMany', 'upsertMany'] as const) {
+      const original = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
+      Object.assign(client, { [method]: (...args: unknown[]) => (calls.push(method), original(...args)) });
+    }
+    await executePlan(buildPlan(smallFirm(), { batchSize: 2 }), { client: asked, journal: journal() });
+    expect(calls[0]).toMatch(/^supportsBulk /);
+    expect(calls.filter((c) => c.startsWith('supportsBulk'))).toHaveLength(1);
+  });
+
   it('holds at most rowsInFlight rows of running steps, across groups, and still loads every table in dependency order', async () => {
     const firm = [...smallFirm(), ...Array.from({ length: 9 }, (_, i) => op('contact', `clio:contact:${30 + i}`, { lastname: `P${i}` })), ...Array.from({ length: 7 }, (_, i) => op('task', `clio:task:${40 + i}`, { subject: `T${i}` }))];
     const reference = new MemoryClient();

@@ -43,6 +43,11 @@ describe('buildStoredPlan (a plan kept on disk)', () => {
     expect(first.ops).toEqual(first.ops);
   });
 
+  it("reads a step's ids alone, in the order of its ops", () => {
+    const stored = buildStoredPlan(firm(), dir, { batchSize: 4 });
+    for (const step of stored.steps) expect(step.ids).toEqual(step.ops.map((op) => op.id));
+  });
+
   it('plans the same ops again to the same file, and leaves no partial file behind', () => {
     const a = buildStoredPlan(firm(), dir, { batchSize: 4 });
     expect(buildStoredPlan(firm(), dir, { batchSize: 4 }).opsFile).toBe(a.opsFile);

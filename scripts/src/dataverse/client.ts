@@ -123,6 +123,12 @@ export interface DataverseClient {
    * supports it (checked in `sdkmessagefilters`), `$batch` otherwise.
    */
   upsertMany(table: string, items: readonly UpsertItem[]): Promise<RowResult[]>;
+  /**
+   * Whether `upsertMany` on `table` uses `UpsertMultiple`. A client that asks the environment
+   * (once, for every table) has it: a loader asks first, beside its first reads, so the answer
+   * is not on the first write's path.
+   */
+  supportsBulk?(table: string): Promise<boolean>;
   deleteMany(table: string, keys: readonly RowKey[]): Promise<RowResult[]>;
   /** Mixed writes in `$batch` (split at 1000), atomic as one change set or independent. */
   writeBatch(ops: readonly WriteOp[], options: BatchOptions): Promise<RowResult[]>;

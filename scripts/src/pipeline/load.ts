@@ -298,9 +298,12 @@ export async function executePlan(plan: Plan, options: LoadOptions): Promise<Loa
     return ops;
   };
   // Reading existence ahead needs only ids: a step not yet running is read for them, not kept.
-  const idsOf = (step: PlanStep) => (opsRead.get(step.index) ?? step.ops).map((op) => op.id);
+  const idsOf = (step: PlanStep) => opsRead.get(step.index)?.map((op) => op.id) ?? step.ids ?? step.ops.map((op) => op.id);
   const existence = new ExistenceReads(context, journal, idsOf, options.existenceChunk ?? READ_CHUNK);
   const budget = new RowBudget(options.rowsInFlight ?? ROWS_IN_FLIGHT);
+  // Which tables take UpsertMultiple, asked before anything else: the first write needs it.
+  const firstWrite = plan.steps.find((s) => s.phase !== 'delete' && !done.has(s.index));
+  if (firstWrite && client.supportsBulk) void context.meter.send(-Infinity, () => client.supportsBulk!(firstWrite.table)).catch(() => undefined);
   let failure: { error: unknown } | undefined;
   const stop = () => !!failure || !!options.signal?.aborted;
 

@@ -33,22 +33,22 @@ const ROWS_PER_TRANSACTION = 10_000;
 /** Deletes go by id; every other phase by target key, then id (as `compareRows`). */
 const sortKey = (phase: PlanPhase, op: TargetOp) => (phase === 'delete' ? op.id : op.targetKey);
 
-const BATCH_SQL = 'SELECT body FROM row WHERE phase = ? AND tbl = ? AND (sort_key, id) >= (?, ?) ORDER BY sort_key, id LIMIT ?';
+const batchSql = (column: 'body' | 'id') => `SELECT ${column} FROM row WHERE phase = ? AND tbl = ? AND (sort_key, id) >= (?, ?) ORDER BY sort_key, id LIMIT ?`;
 
-/** A step whose ops are read from the file each time they are asked for (never kept). */
+/** A step whose ops (or ids) are read from the file each time they are asked for (never kept). */
 function storedStep(file: string, index: number, phase: PlanPhase, table: string, size: number, firstKey: string, firstId: string): PlanStep {
   const step = { index, phase, table, size } as PlanStep;
-  Object.defineProperty(step, 'ops', {
-    enumerable: false,
-    get: () => {
-      const db = new Database(file, { readonly: true, fileMustExist: true });
-      try {
-        return (db.prepare(BATCH_SQL).pluck().all(phase, table, firstKey, firstId, size) as string[]).map((body) => JSON.parse(body) as TargetOp);
-      } finally {
-        db.close();
-      }
-    },
-  });
+  const read = (column: 'body' | 'id') => {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare(batchSql(column)).pluck().all(phase, table, firstKey, firstId, size) as string[];
+    } finally {
+      db.close();
+    }
+  };
+  Object.defineProperty(step, 'ops', { enumerable: false, get: () => read('body').map((body) => JSON.parse(body) as TargetOp) });
+  // Reading existence ahead needs only the ids: no bodies to parse.
+  Object.defineProperty(step, 'ids', { enumerable: false, get: () => read('id') });
   return Object.freeze(step);
 }
 

@@ -61,6 +61,8 @@ export interface PlanStep {
    * this is read, so nothing holds a million-row plan in memory: read it once per step.
    */
   readonly ops: readonly TargetOp[];
+  /** The batch's row ids alone, where that is cheaper than its ops (a plan on disk reads one column). */
+  readonly ids?: readonly string[];
 }
 
 export interface PlanIssue {
