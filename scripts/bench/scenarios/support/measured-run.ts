@@ -5,10 +5,12 @@
  * size), so their ratios compare like with like.
  */
 import path from 'node:path';
+import type { DataverseClient } from '../../../src/dataverse/client';
 import { createHttpClient } from '../../../src/dataverse/http';
 import { staticTokenSource } from '../../../src/dataverse/http/auth';
 import { Journal, newRunId, runsRoot } from '../../../src/journal/journal';
 import { executePlan } from '../../../src/pipeline/load';
+import type { TargetOp } from '../../../src/mapping/target-op';
 import type { PlanStep } from '../../../src/pipeline/plan';
 import { buildStoredPlan } from '../../../src/pipeline/plan-store';
 import { upsertBody } from '../../../src/pipeline/row-body';
@@ -68,6 +70,12 @@ export interface MeasuredRun {
   rolledBack: boolean;
   throttled: number;
   requests: number;
+  /**
+   * What the service saw of the load (its request log): requests, and the average of requests
+   * in flight there (4 at the ceiling; below it while the loader's turnaround between an answer
+   * and its next request, the dependency chain's first links or the last batches leave a slot idle).
+   */
+  loadProfile: { requests: number; serverBusySlots: number };
   ceiling: Ceiling;
   /** The naive client on the same sandbox: one PATCH per row, one at a time. */
   naive: { rows: number; ms: number };
@@ -108,18 +116,24 @@ async function measure(records: number, naiveRows: number): Promise<MeasuredRun>
     const operations = plan.steps.reduce((n, s) => n + s.size, 0);
     // The naive client first, on the fresh sandbox, so it pays no throttling the loader's run
     // leaves in the window: the plan's first rows (dependency order, so lookups resolve), each
-    // its own upsert PATCH, awaited before the next. The loader then finds them as existing rows.
+    // its own upsert PATCH, awaited before the next. Its rows are then deleted (children first),
+    // so the loader starts, as at cutover, on an environment without the run's rows: otherwise
+    // it would read and journal their before-images, a cost of this bench and not of a migration.
     const firstRows = firstWrites(plan.steps, naiveRows);
     let t = performance.now();
     for (const op of firstRows) await client.upsert(op.table, op.id, upsertBody(op, { isNew: true }));
     const naive = { rows: firstRows.length, ms: performance.now() - t };
+    await deleteRows(client, firstRows);
 
     journal.setExtracted(prepared.firm.extracted);
     // The run's own row, which `rollback` links its run to (startRun writes it; the bench drives the loader directly).
     await client.upsert('lex_migrationrun', runRowId(runId), { lex_name: `${runId} (full)`, lex_runkey: runId });
+    const logged = sandbox.requestLog().length;
     t = performance.now();
     const loaded = await executePlan(plan, { client, journal });
     const loadMs = performance.now() - t;
+    const loadLog = sandbox.requestLog().slice(logged);
+    const loadProfile = { requests: loadLog.length, serverBusySlots: loadLog.reduce((n, r) => n + r.durationMs, 0) / loadMs };
     journal.updateMeta({ status: 'completed', completedOn: new Date().toISOString() });
     journal.close();
 
@@ -142,6 +156,7 @@ async function measure(records: number, naiveRows: number): Promise<MeasuredRun>
       rolledBack: undone.verified,
       throttled: log.filter((r) => r.status === 429).length,
       requests: log.length,
+      loadProfile,
       ceiling: loadCeiling(limits, LATENCY, BULK_SIZE),
       naive,
     };
@@ -149,6 +164,15 @@ async function measure(records: number, naiveRows: number): Promise<MeasuredRun>
     await client.close();
     await sandbox.close();
     prepared.dispose();
+  }
+}
+
+/** Deletes `rows` table by table, in reverse plan order, so no row outlives one that binds to it. */
+async function deleteRows(client: DataverseClient, rows: readonly TargetOp[]): Promise<void> {
+  const tables = [...new Set(rows.map((op) => op.table))].reverse();
+  for (const table of tables) {
+    const failed = (await client.deleteMany(table, rows.filter((op) => op.table === table).map((op) => op.id))).filter((r) => !r.ok);
+    if (failed.length) throw new Error(`the naive client's ${table} rows could not be deleted: ${failed.length} failed`);
   }
 }
 
