@@ -3,8 +3,9 @@
  * each run of successes as long as the service does not throttle, halve on a 429, never above
  * the configured maximum nor the service's `x-ms-dop-hint`. Once the service states its hint,
  * "let the server tell you how many requests it can handle": the limit goes to the hint at once
- * (as Microsoft's samples set their parallelism from it), until a 429 says otherwise. A 429's `Retry-After` also pauses
- * every new request until it has passed, since the whole user is throttled, not one request.
+ * (as Microsoft's samples set their parallelism from it), until a 429 says otherwise. A 429's
+ * `Retry-After` also pauses every new request until it has passed, since the whole user is
+ * throttled, not one request.
  */
 export interface ConcurrencyOptions {
   initial: number;
