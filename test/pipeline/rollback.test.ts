@@ -5,7 +5,7 @@ import { Journal, type RunMode } from '../../scripts/src/journal/journal';
 import { rowId } from '../../scripts/src/mapping/target-op';
 import { executePlan } from '../../scripts/src/pipeline/load';
 import { buildPlan } from '../../scripts/src/pipeline/plan';
-import { planRollback } from '../../scripts/src/pipeline/rollback';
+import { planRollback, rollbackHeapWarning } from '../../scripts/src/pipeline/rollback';
 import { diffRecords, readBack, summariseDiffs } from '../../scripts/src/pipeline/verify';
 import { op, ref, smallFirm, USER_ID } from './fixtures';
 import { MemoryClient } from './memory-client';
@@ -102,6 +102,7 @@ describe('planRollback', () => {
     const client = new MemoryClient();
     const run = journal();
     await executePlan(buildPlan(smallFirm()), { client, journal: run });
+    expect(run.preparedCount()).toBe(run.preparedRows().length);
     const rollback = planRollback(inputFrom(run));
     await executePlan(rollback.plan, { client, journal: journal('rollback') });
     const again = journal('rollback');
@@ -110,3 +111,21 @@ describe('planRollback', () => {
     expect(again.operations().every((o) => o.status === 'ok')).toBe(true);
   });
 });
+
+describe('rollbackHeapWarning (a rollback still plans in memory)', () => {
+  const MB = 1024 * 1024;
+
+  it('warns where the measured sizes ran out of a 256 MB heap budget, and says the fix', () => {
+    const warning = rollbackHeapWarning('full-1', 287_000, 256 * MB);
+    expect(warning).toContain('287,000 rows');
+    expect(warning).toContain('256 MB');
+    expect(warning).toContain('without --max-old-space-size');
+    expect(warning).toContain('Nothing is changed before planning finishes');
+  });
+
+  it('stays quiet where the measured sizes fit, and without a budget on a large machine', () => {
+    expect(rollbackHeapWarning('full-1', 95_701, 256 * MB)).toBeUndefined();
+    expect(rollbackHeapWarning('full-1', 1_000_000, 4096 * MB)).toBeUndefined();
+  });
+});
+

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 export { runRowId } from './run-row';
 import path from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import type { DataverseClient } from '../dataverse/client';
 import { LexError } from '../errors';
 import { entityOf, Journal, newRunId, runsRoot, type RunMeta, type RunMode } from '../journal/journal';
@@ -19,7 +20,7 @@ import type { WorkflowReference } from './from-staging';
 import { executePlan, type LoadProgress } from './load';
 import { plannedRows } from './plan';
 import { buildStoredPlan } from './plan-store';
-import { planRollback } from './rollback';
+import { planRollback, rollbackHeapWarning } from './rollback';
 import { attachRunFiles, readMaxUploadFileSize, readRunDecisions, recordRunRow, runRowId, type FinishedRun } from './run-row';
 import { sampleOps, selectSample, type SampleCandidate } from './sample';
 import { diffRecords, diffStatusOps, readBack, verifiedFrom, type Verified } from './verify';
@@ -332,6 +333,16 @@ export interface RollbackOptions {
  * `lexbridge rollback <runId>`: restores before-images, deletes created rows, journals itself as
  * a rollback run, and ends by checking the touched rows match their pre-run state.
  */
+/** `rollbackHeapWarning` for this process and the run's journal (`lexbridge rollback` prints it first). */
+export function rollbackHeapCheck(cwd: string, runId: string): string | undefined {
+  const journal = Journal.open(runsRoot(cwd), runId);
+  try {
+    return rollbackHeapWarning(runId, journal.preparedCount(), getHeapStatistics().heap_size_limit);
+  } finally {
+    journal.close();
+  }
+}
+
 export async function rollbackRun(options: RollbackOptions): Promise<RunOutcome & { verified: boolean }> {
   const root = runsRoot(options.cwd);
   const target = Journal.open(root, options.runId);

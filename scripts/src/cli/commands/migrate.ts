@@ -19,7 +19,7 @@ import type { LoadProgress } from '../../pipeline/load';
 import { renderPlan } from '../../pipeline/plan';
 import { buildStoredPlan } from '../../pipeline/plan-store';
 import { approveWithEnvironment, rollbackRequested, type RequestedRollback } from '../../pipeline/handoff';
-import { approveRun, rollbackRun, startRun, verifyRun, type RunOutcome } from '../../pipeline/run';
+import { approveRun, rollbackHeapCheck, rollbackRun, startRun, verifyRun, type RunOutcome } from '../../pipeline/run';
 import { withStagedFirm, type StagedFirm } from '../../pipeline/read-firm';
 import { readProfileFile } from './map';
 
@@ -291,6 +291,8 @@ export function register(program: Command): void {
           printRequested(await rollbackRequested(common), options.json);
           return;
         }
+        const heapWarning = rollbackHeapCheck(common.cwd, runId!);
+        if (heapWarning) console.error(`Warning: ${heapWarning}`);
         const outcome = await rollbackRun({ ...common, runId: runId! });
         progress.stop();
         print(outcome, options.json);
