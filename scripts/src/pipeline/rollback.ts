@@ -70,8 +70,9 @@ export function planRollback(input: RollbackInput): RollbackPlan {
 
 /**
  * Heap a rollback needs per row it plans, until it streams like the run (docs/pipeline.md, known
- * gaps). Measured after a limits-off load: 95,701 rows fit a 256 MB heap budget, 287k did not;
- * 1 KB a row is between the two, leaving a quarter of the heap for everything else.
+ * gaps). Measured after a limits-off load: 95,701 rows (101,179 records) fit a 256 MB heap
+ * budget, a 300k-record firm (about 287k rows at the same ratio) did not; 1 KB a row is between
+ * the two, leaving a quarter of the heap for everything else.
  */
 const ROLLBACK_HEAP_BYTES_PER_ROW = 1024;
 
