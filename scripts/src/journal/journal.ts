@@ -230,15 +230,15 @@ export class Journal {
     })();
   }
 
-  /**
-   * Every row a step was about to write, with whether it existed. Rows that did not exist may
-   * have been created even by a step that never reached its checkpoint: rollback deletes them.
-   */
   /** How many rows the run prepared (what a rollback of it plans), without reading them. */
   preparedCount(): number {
     return this.db.prepare('SELECT COUNT(*) FROM prepared').pluck().get() as number;
   }
 
+  /**
+   * Every row a step was about to write, with whether it existed. Rows that did not exist may
+   * have been created even by a step that never reached its checkpoint: rollback deletes them.
+   */
   preparedRows(): { step: number; table: string; id: string; existed: boolean }[] {
     return (this.db.prepare('SELECT step, tbl, target_id, existed FROM prepared ORDER BY step, target_id').all() as { step: number; tbl: string; target_id: string; existed: number }[]).map((r) => ({ step: r.step, table: r.tbl, id: r.target_id, existed: r.existed === 1 }));
   }

@@ -90,4 +90,3 @@ export function rollbackHeapWarning(runId: string, rows: number, heapLimitBytes:
     `Nothing is changed before planning finishes, so if it stops with "heap out of memory", run the same command again without --max-old-space-size in NODE_OPTIONS.`
   );
 }
-

@@ -329,10 +329,6 @@ export interface RollbackOptions {
   onProgress?: (progress: LoadProgress) => void;
 }
 
-/**
- * `lexbridge rollback <runId>`: restores before-images, deletes created rows, journals itself as
- * a rollback run, and ends by checking the touched rows match their pre-run state.
- */
 /** `rollbackHeapWarning` for this process and the run's journal (`lexbridge rollback` prints it first). */
 export function rollbackHeapCheck(cwd: string, runId: string): string | undefined {
   const journal = Journal.open(runsRoot(cwd), runId);
@@ -343,6 +339,10 @@ export function rollbackHeapCheck(cwd: string, runId: string): string | undefine
   }
 }
 
+/**
+ * `lexbridge rollback <runId>`: restores before-images, deletes created rows, journals itself as
+ * a rollback run, and ends by checking the touched rows match their pre-run state.
+ */
 export async function rollbackRun(options: RollbackOptions): Promise<RunOutcome & { verified: boolean }> {
   const root = runsRoot(options.cwd);
   const target = Journal.open(root, options.runId);
